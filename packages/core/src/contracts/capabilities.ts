@@ -1,0 +1,47 @@
+/**
+ * What a provider promises. The testkit runs the cases a capability promises and prints the others
+ * as skipped with the provider's reason; application code can check them at runtime.
+ */
+export interface Capabilities {
+  /** `delayMs` / `runAt` are honoured: nothing is delivered before its time. */
+  readonly delay: boolean;
+  /** `ttlMs` / `expiresAt` are honoured: an expired message is discarded with a `message.expired` event. */
+  readonly expiry: boolean;
+  /** `dedupeKey` suppresses a second publish inside the dedupe window and reports it. */
+  readonly dedupe: boolean;
+  /** A consumer with `ordered: true` gets messages of one partition key in publish order, one at a time. */
+  readonly ordering: boolean;
+  /** Messages survive a restart of the process (and of the broker, where it is durable). */
+  readonly persistence: boolean;
+  /** Dead letters are kept and can be listed, replayed and purged. */
+  readonly deadLetterStore: boolean;
+  /** A lease can be renewed while a processor works (`ctx.extendLease`, automatic renewal). */
+  readonly leaseExtension: boolean;
+  /** Several consumers (in one process or many) share a queue without double delivery inside a lease. */
+  readonly concurrentConsumers: boolean;
+  /** Work held by a consumer that died is delivered again once its lease expires. */
+  readonly crashRecovery: boolean;
+  /** Each message of a batch can be settled on its own (ack one, retry another). */
+  readonly perMessageSettle: boolean;
+  /** `queue.pull()`: a one-shot fetch-process-settle for cron-style use. */
+  readonly pull: boolean;
+}
+
+export type CapabilityName = keyof Capabilities;
+
+/** Why a provider does not have a capability, printed by the testkit next to each skipped case. */
+export type CapabilityNotes = Partial<Record<CapabilityName, string>>;
+
+export const CAPABILITY_NAMES: readonly CapabilityName[] = [
+  'delay',
+  'expiry',
+  'dedupe',
+  'ordering',
+  'persistence',
+  'deadLetterStore',
+  'leaseExtension',
+  'concurrentConsumers',
+  'crashRecovery',
+  'perMessageSettle',
+  'pull',
+];

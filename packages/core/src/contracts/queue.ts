@@ -1,0 +1,153 @@
+import type { RetryPolicyInput } from '../retry/retry-policy.js';
+import type { Lifecycle } from '../lifecycle/lifecycle.js';
+import type { StopReason } from '../lifecycle/events.js';
+import type { Capabilities } from './capabilities.js';
+import type { DeadLetterStore } from './dead-letter.js';
+import type { OutgoingMessage, PayloadOf, QueueName } from './message.js';
+import type { Processor } from './processor.js';
+
+/**
+ * What application code depends on. Made by `createQueue({ provider })`; the same code runs on
+ * every provider. All methods are safe to call concurrently.
+ */
+export interface Queue {
+  /** The provider's name (`"memory"`, `"prisma"`, …). */
+  readonly provider: string;
+  readonly capabilities: Capabilities;
+  /** The event bus; `lifecycle.add(listener)` returns an unsubscribe function. */
+  readonly lifecycle: Lifecycle;
+
+  /**
+   * Stores one message or a batch (batch-first: one round trip where the backend allows).
+   * Resolves when the backend has accepted every message. Messages whose `dedupeKey` is already
+   * present are not stored again: their index is in `duplicates` and `ids[index]` is the id of the
+   * message that was kept. Throws {@link ValidationError} (naming e.g. `messages[3].delayMs`) for
+   * bad input, {@link ClosedError} after close.
+   */
+  publish<Q extends QueueName>(
+    queue: Q,
+    messages: OutgoingMessage<PayloadOf<Q>> | readonly OutgoingMessage<PayloadOf<Q>>[],
+    options?: PublishOptions,
+  ): Promise<PublishResult>;
+
+  /**
+   * Starts a consumer. It runs until `stop()`, `options.signal` aborts, or the queue closes. Its
+   * processor is called with up to `batchSize` messages, in up to `concurrency` batches at once.
+   */
+  consume<Q extends QueueName>(queue: Q, processor: Processor<PayloadOf<Q>>, options?: ConsumeOptions): Consumer;
+
+  /**
+   * One-shot: lease up to `max` ready messages, run the processor once on them, settle, and
+   * return the counts. Does not wait for messages unless `waitMs` is given. For cron-style jobs.
+   */
+  pull<Q extends QueueName>(queue: Q, processor: Processor<PayloadOf<Q>>, options?: PullOptions): Promise<PullResult>;
+
+  readonly deadLetters: DeadLetterStore;
+
+  /** Counts for a queue; `null` where a provider cannot know a figure (see its docs). */
+  stats(queue: string): Promise<QueueStats>;
+
+  /**
+   * Stops every consumer (graceful, within `timeoutMs`, default 30000), waits for lifecycle
+   * listeners briefly, closes the provider. Idempotent: every call returns the same promise; safe
+   * while consumers run.
+   */
+  close(options?: CloseOptions): Promise<void>;
+}
+
+export interface PublishOptions {
+  /** What to do when the queue is at capacity (providers with a bound): wait for room (default) or throw {@link QueueFullError}. */
+  readonly onFull?: 'wait' | 'reject';
+  /** Aborts a publish that is waiting for room. */
+  readonly signal?: AbortSignal;
+}
+
+export interface PublishResult {
+  /** One id per input message, in input order (for duplicates, the id of the kept message). */
+  readonly ids: readonly string[];
+  /** Inputs suppressed by their dedupe key. */
+  readonly duplicates: readonly DuplicateRef[];
+}
+
+export interface DuplicateRef {
+  readonly index: number;
+  readonly id: string;
+  readonly dedupeKey: string;
+}
+
+export interface ConsumeOptions {
+  /** Batches processed at once. Default 1. */
+  readonly concurrency?: number;
+  /** Most messages per processor call. Default 1. */
+  readonly batchSize?: number;
+  /** Processor deadline per batch; the signal aborts with {@link TimeoutError}. Default 30000. */
+  readonly timeoutMs?: number;
+  /**
+   * Lease (visibility timeout) on a delivered batch: if this consumer dies, the batch is delivered
+   * again this long after its last renewal. Renewed automatically every third of it while the
+   * processor runs. Default 30000.
+   */
+  readonly leaseMs?: number;
+  /** Retry policy over the queue's defaults. */
+  readonly retry?: RetryPolicyInput;
+  /** At most one in-flight message per partition key, in publish order (needs `capabilities.ordering`). */
+  readonly ordered?: boolean;
+  /** Stops the consumer when it aborts (graceful, like `stop()`). */
+  readonly signal?: AbortSignal;
+  /** Shutdown deadline used when the consumer is stopped by `signal` or by `close()` without one. Default 30000. */
+  readonly shutdownTimeoutMs?: number;
+  /** Default: generated. Appears in every event of this consumer. */
+  readonly consumerId?: string;
+}
+
+export interface PullOptions extends Omit<ConsumeOptions, 'concurrency' | 'batchSize' | 'signal' | 'shutdownTimeoutMs'> {
+  /** Most messages to take. Default 1. */
+  readonly max?: number;
+  /** Wait up to this long for a first message. Default 0 (take what is ready now). */
+  readonly waitMs?: number;
+  /** Cancels the wait (not the processing). */
+  readonly signal?: AbortSignal;
+}
+
+export interface PullResult {
+  readonly received: number;
+  readonly acked: number;
+  readonly retried: number;
+  readonly deadLettered: number;
+  /** True when the processor timed out or the lease was lost. */
+  readonly interrupted: boolean;
+}
+
+export type ConsumerState = 'running' | 'stopping' | 'stopped';
+
+/** A running consumer. */
+export interface Consumer {
+  readonly id: string;
+  readonly queue: string;
+  readonly state: ConsumerState;
+  /**
+   * Graceful stop: fetch nothing more, let in-flight batches finish within `timeoutMs` (default
+   * the consumer's `shutdownTimeoutMs`), then abort them with {@link ShutdownError} and release
+   * their messages for redelivery; settle what finished; release leases. Idempotent.
+   */
+  stop(options?: CloseOptions): Promise<void>;
+  /** Resolves when the consumer has stopped, with why. */
+  readonly stopped: Promise<StopReason>;
+}
+
+export interface CloseOptions {
+  readonly timeoutMs?: number;
+}
+
+export interface QueueStats {
+  readonly queue: string;
+  /** Deliverable now. */
+  readonly ready: number | null;
+  /** Waiting for their `runAt` (delayed or backing off). */
+  readonly delayed: number | null;
+  /** Leased to consumers. */
+  readonly inFlight: number | null;
+  readonly deadLettered: number | null;
+  /** Age of the oldest ready message, or the consumer lag (Kinesis), in ms. */
+  readonly lagMs: number | null;
+}

@@ -1,0 +1,16 @@
+export { ErrorCode } from './error-codes.js';
+export { MqkitError, type MqkitErrorOptions } from './mqkit-error.js';
+export { PermanentError } from './permanent-error.js';
+export { RetryableError, type RetryableErrorOptions } from './retryable-error.js';
+export { TimeoutError } from './timeout-error.js';
+export { ShutdownError } from './shutdown-error.js';
+export { ConfigError } from './config-error.js';
+export { ValidationError } from './validation-error.js';
+export { LeaseLostError } from './lease-lost-error.js';
+export { ClosedError } from './closed-error.js';
+export { UnknownQueueError } from './unknown-queue-error.js';
+export { DecodeError } from './decode-error.js';
+export { PayloadTooLargeError } from './payload-too-large-error.js';
+export { QueueFullError } from './queue-full-error.js';
+export { ListenerOverloadError } from './listener-overload-error.js';
+export { isRetryable, serializeError, type SerializedError } from './classify.js';

@@ -1,0 +1,142 @@
+import { ListenerOverloadError } from '../errors/listener-overload-error.js';
+import type { AnyLifecycleEvent, LifecycleEventName, LifecycleEvents, LifecycleListener } from './events.js';
+
+/** Where listener failures go. Must not throw (if it does, the error is swallowed). */
+export type LifecycleErrorHandler = (error: unknown, info: { readonly event: LifecycleEventName; readonly listener: string }) => void;
+
+export interface LifecycleOptions {
+  readonly onError?: LifecycleErrorHandler;
+  /**
+   * Unsettled async calls a listener may have before its events are dropped (and one
+   * {@link ListenerOverloadError} is reported). Default 10000.
+   */
+  readonly maxPendingPerListener?: number;
+}
+
+interface ListenerState {
+  readonly name: string;
+  pending: number;
+  overloaded: boolean;
+  readonly settled: Set<Promise<unknown>>;
+}
+
+type Bound = (event: unknown, name: LifecycleEventName) => void;
+
+/**
+ * The lifecycle event bus. Dispatch is synchronous and isolated: each handler runs in a try/catch,
+ * an async handler's promise is tracked but never awaited by the emitter, so a throwing, rejecting
+ * or hanging listener cannot stall or break consumption. `has()` lets emitters skip building events
+ * nobody listens to.
+ */
+export class Lifecycle {
+  readonly #handlers = new Map<LifecycleEventName, Bound[]>();
+  readonly #catchAll: Bound[] = [];
+  readonly #states = new Set<ListenerState>();
+  readonly #onError: LifecycleErrorHandler;
+  readonly #maxPending: number;
+
+  constructor(options: LifecycleOptions = {}) {
+    this.#onError = options.onError ?? (() => undefined);
+    this.#maxPending = options.maxPendingPerListener ?? 10_000;
+  }
+
+  /** Adds a listener; returns a function that removes it. */
+  add(listener: LifecycleListener): () => void {
+    const state: ListenerState = { name: listener.name ?? 'anonymous', pending: 0, overloaded: false, settled: new Set() };
+    this.#states.add(state);
+    const added: Array<[LifecycleEventName | '*', Bound]> = [];
+    for (const key of Object.keys(listener) as Array<keyof LifecycleListener>) {
+      if (key === 'name') continue;
+      const fn = listener[key];
+      if (typeof fn !== 'function') continue;
+      const bound: Bound = (event, name) => this.#call(state, name, fn as (e: unknown) => unknown, event);
+      if (key === 'onEvent') {
+        const wrapped: Bound = (event, name) => bound({ type: name, ...(event as object) }, name);
+        this.#catchAll.push(wrapped);
+        added.push(['*', wrapped]);
+      } else {
+        const list = this.#handlers.get(key) ?? [];
+        list.push(bound);
+        this.#handlers.set(key, list);
+        added.push([key, bound]);
+      }
+    }
+    return () => {
+      this.#states.delete(state);
+      for (const [key, bound] of added) {
+        const list = key === '*' ? this.#catchAll : this.#handlers.get(key);
+        const i = list?.indexOf(bound) ?? -1;
+        if (list && i >= 0) list.splice(i, 1);
+      }
+    };
+  }
+
+  /** True when some listener wants `name`: build the event only then. */
+  has(name: LifecycleEventName): boolean {
+    return this.#catchAll.length > 0 || (this.#handlers.get(name)?.length ?? 0) > 0;
+  }
+
+  emit<K extends LifecycleEventName>(name: K, event: LifecycleEvents[K]): void {
+    const list = this.#handlers.get(name);
+    if (list) for (let i = 0; i < list.length; i++) list[i]!(event, name);
+    for (let i = 0; i < this.#catchAll.length; i++) this.#catchAll[i]!(event, name);
+  }
+
+  /** Waits until every tracked async handler call settled, or `timeoutMs` passed. */
+  async flush(timeoutMs: number): Promise<void> {
+    const pending = [...this.#states].flatMap((s) => [...s.settled]);
+    if (pending.length === 0) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const deadline = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, timeoutMs);
+      timer.unref?.();
+    });
+    await Promise.race([Promise.allSettled(pending), deadline]);
+    clearTimeout(timer);
+  }
+
+  #call(state: ListenerState, name: LifecycleEventName, fn: (e: unknown) => unknown, event: unknown): void {
+    if (state.overloaded) {
+      if (state.pending > this.#maxPending / 2) return;
+      state.overloaded = false;
+    }
+    let result: unknown;
+    try {
+      result = fn(event);
+    } catch (error) {
+      this.#report(error, name, state.name);
+      return;
+    }
+    if (result !== undefined && typeof (result as Promise<unknown>)?.then === 'function') {
+      const promise = result as Promise<unknown>;
+      state.pending++;
+      if (state.pending >= this.#maxPending) {
+        state.overloaded = true;
+        this.#report(new ListenerOverloadError(state.name, state.pending), name, state.name);
+      }
+      const tracked: Promise<void> = promise.then(
+        (): void => this.#settle(state, tracked),
+        (error: unknown): void => {
+          this.#settle(state, tracked);
+          this.#report(error, name, state.name);
+        },
+      );
+      state.settled.add(tracked);
+    }
+  }
+
+  #settle(state: ListenerState, tracked: Promise<unknown>): void {
+    state.pending--;
+    state.settled.delete(tracked);
+  }
+
+  #report(error: unknown, event: LifecycleEventName, listener: string): void {
+    try {
+      this.#onError(error, { event, listener });
+    } catch {
+      // The error hook itself failed; there is nowhere left to report to.
+    }
+  }
+}
+
+export type { AnyLifecycleEvent };

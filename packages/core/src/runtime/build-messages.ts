@@ -1,0 +1,104 @@
+import { ValidationError } from '../errors/validation-error.js';
+import type { Headers, NewMessage, OutgoingMessage } from '../contracts/message.js';
+import type { IdGenerator } from '../util/ids.js';
+import { describe } from '../util/validate.js';
+
+const EMPTY_HEADERS: Headers = Object.freeze({});
+const MAX_KEY_LENGTH = 256;
+const QUEUE_NAME = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
+
+/** Queue names: 1–128 chars of letters, digits and `. _ : -`, starting with a letter or digit (fits every backend). */
+export function validateQueueName(queue: unknown, field = 'queue'): string {
+  if (typeof queue !== 'string' || !QUEUE_NAME.test(queue)) {
+    throw new ValidationError(
+      field,
+      `${describe(queue)} is not a valid queue name`,
+      'use 1–128 characters of letters, digits, ".", "_", ":" or "-", starting with a letter or digit',
+    );
+  }
+  return queue;
+}
+
+/**
+ * Turns publisher input into validated {@link NewMessage}s: ids and times resolved, every field
+ * checked, errors naming `messages[i].field`.
+ */
+export function buildMessages(queue: string, input: unknown, now: number, ids: IdGenerator): NewMessage[] {
+  const list = Array.isArray(input) ? (input as unknown[]) : [input];
+  if (list.length === 0) throw new ValidationError('messages', 'the batch is empty', 'publish at least one message');
+  const out = new Array<NewMessage>(list.length);
+  for (let i = 0; i < list.length; i++) out[i] = buildOne(queue, list[i], `messages[${i}]`, now, ids);
+  return out;
+}
+
+function buildOne(queue: string, raw: unknown, field: string, now: number, ids: IdGenerator): NewMessage {
+  if (typeof raw !== 'object' || raw === null) {
+    throw new ValidationError(field, `expected { payload, … }, got ${describe(raw)}`, 'publish objects like { payload: {...} }');
+  }
+  const m = raw as OutgoingMessage;
+  if (m.payload === undefined) {
+    throw new ValidationError(`${field}.payload`, 'is missing', 'give every message a payload (null is allowed)');
+  }
+  if (m.delayMs !== undefined && m.runAt !== undefined) {
+    throw new ValidationError(`${field}.delayMs`, 'both delayMs and runAt are set', 'set one of them');
+  }
+  if (m.ttlMs !== undefined && m.expiresAt !== undefined) {
+    throw new ValidationError(`${field}.ttlMs`, 'both ttlMs and expiresAt are set', 'set one of them');
+  }
+  const runAt = m.runAt !== undefined ? time(m.runAt, `${field}.runAt`) : now + duration(m.delayMs, `${field}.delayMs`);
+  const expiresAt = m.expiresAt !== undefined ? time(m.expiresAt, `${field}.expiresAt`) : m.ttlMs !== undefined ? now + duration(m.ttlMs, `${field}.ttlMs`) : undefined;
+  if (expiresAt !== undefined && expiresAt <= runAt) {
+    throw new ValidationError(`${field}.expiresAt`, 'the message would expire before it is due', 'make the TTL longer than the delay');
+  }
+  if (m.maxAttempts !== undefined && (!Number.isInteger(m.maxAttempts) || m.maxAttempts < 1)) {
+    throw new ValidationError(`${field}.maxAttempts`, `expected an integer ≥ 1, got ${describe(m.maxAttempts)}`, 'set maxAttempts to 1 or more, or leave it to the consumer');
+  }
+  return {
+    id: m.id === undefined ? ids() : key(m.id, `${field}.id`),
+    queue,
+    type: m.type === undefined ? 'default' : key(m.type, `${field}.type`),
+    payload: m.payload,
+    createdAt: now,
+    runAt,
+    expiresAt,
+    maxAttempts: m.maxAttempts,
+    partitionKey: m.partitionKey === undefined ? undefined : key(m.partitionKey, `${field}.partitionKey`),
+    dedupeKey: m.dedupeKey === undefined ? undefined : key(m.dedupeKey, `${field}.dedupeKey`),
+    headers: m.headers === undefined ? EMPTY_HEADERS : headers(m.headers, `${field}.headers`),
+  };
+}
+
+function key(value: unknown, field: string): string {
+  if (typeof value !== 'string' || value.length === 0 || value.length > MAX_KEY_LENGTH) {
+    throw new ValidationError(field, `expected a string of 1–${MAX_KEY_LENGTH} characters, got ${describe(value)}`, `pass a shorter, non-empty string (hash long keys)`);
+  }
+  return value;
+}
+
+function duration(value: unknown, field: string): number {
+  if (value === undefined) return 0;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new ValidationError(field, `expected a finite number of ms ≥ 0, got ${describe(value)}`, 'pass milliseconds as a non-negative number');
+  }
+  return value;
+}
+
+function time(value: unknown, field: string): number {
+  const ms = value instanceof Date ? value.getTime() : value;
+  if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) {
+    throw new ValidationError(field, `expected epoch milliseconds or a valid Date, got ${describe(value)}`, 'pass Date.now() + delay, or a Date');
+  }
+  return ms;
+}
+
+function headers(value: unknown, field: string): Headers {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new ValidationError(field, `expected an object of strings, got ${describe(value)}`, 'pass headers as { name: "value" }');
+  }
+  for (const [name, v] of Object.entries(value)) {
+    if (typeof v !== 'string') {
+      throw new ValidationError(`${field}.${name}`, `expected a string, got ${describe(v)}`, 'header values are strings: String(value) or JSON.stringify(value)');
+    }
+  }
+  return value as Headers;
+}

@@ -1,0 +1,277 @@
+import { LeaseLostError } from '../errors/lease-lost-error.js';
+import { ShutdownError } from '../errors/shutdown-error.js';
+import { TimeoutError } from '../errors/timeout-error.js';
+import type { Lifecycle } from '../lifecycle/lifecycle.js';
+import type { Clock } from '../util/clock.js';
+import type { Logger } from '../util/logger.js';
+import type { Claim, Receiver } from '../contracts/provider.js';
+import type { Outcome } from '../contracts/outcome.js';
+import type { Processor, ProcessorContext } from '../contracts/processor.js';
+import type { ConsumeSettings } from './consume-settings.js';
+import { ackAll, failAll, fromOutcomes, releaseAll, type PlannedSettlement } from './outcome-settlement.js';
+
+export interface ClaimRunDeps {
+  readonly queue: string;
+  readonly consumerId: string;
+  readonly receiver: Receiver;
+  readonly processor: Processor;
+  readonly settings: ConsumeSettings;
+  /** Renew the lease while the processor works (provider has `leaseExtension`). */
+  readonly renewLeases: boolean;
+  readonly lifecycle: Lifecycle;
+  readonly clock: Clock;
+  readonly logger: Logger;
+}
+
+/** How a claim ended, for `pull()` and shutdown accounting. */
+export interface ClaimSummary {
+  readonly acked: number;
+  readonly retried: number;
+  readonly deadLettered: number;
+  readonly released: number;
+  /** Timed out, lost its lease, or was aborted at shutdown. */
+  readonly interrupted: boolean;
+}
+
+/**
+ * One claim's life: `processing` until the first of — the processor returns, the deadline passes,
+ * the lease is lost, shutdown aborts it — then `settling`, then `done`. Whatever ends `processing`
+ * decides the settlement; a processor result that arrives later is discarded (and reported as an
+ * overrun). The concurrency slot stays taken until the processor itself returns.
+ */
+type RunState = 'processing' | 'settling' | 'done';
+
+export class ClaimRun {
+  #state: RunState = 'processing';
+  readonly #deps: ClaimRunDeps;
+  readonly #claim: Claim;
+  readonly #controller = new AbortController();
+  readonly #startedAt: number;
+  #deadline: number;
+  #leaseExpiresAt: number;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #interruptedAt = 0;
+  #resolveDone!: (summary: ClaimSummary) => void;
+  #resolveSlot!: () => void;
+
+  /** Resolves when the claim is settled (or its lease was lost). */
+  readonly done: Promise<ClaimSummary>;
+  /** Resolves when the processor has returned too: the concurrency slot is free again. */
+  readonly slotFree: Promise<void>;
+
+  constructor(deps: ClaimRunDeps, claim: Claim) {
+    this.#deps = deps;
+    this.#claim = claim;
+    this.#startedAt = deps.clock.now();
+    this.#deadline = this.#startedAt + deps.settings.timeoutMs;
+    this.#leaseExpiresAt = claim.leaseExpiresAt;
+    this.done = new Promise((resolve) => (this.#resolveDone = resolve));
+    this.slotFree = new Promise((resolve) => (this.#resolveSlot = resolve));
+  }
+
+  get processing(): boolean {
+    return this.#state === 'processing';
+  }
+
+  /** Runs the processor. Call once. */
+  start(): void {
+    const { lifecycle, queue, consumerId, processor } = this.#deps;
+    const messages = this.#claim.messages;
+    if (lifecycle.has('message.received')) {
+      lifecycle.emit('message.received', { queue, consumerId, messages, at: this.#startedAt });
+    }
+    this.#schedule();
+    let result: ReturnType<Processor>;
+    try {
+      result = processor(messages, this.#context());
+    } catch (error) {
+      this.#onProcessorError(error);
+      return;
+    }
+    if (result !== undefined && typeof (result as Promise<unknown>).then === 'function') {
+      (result as Promise<void | readonly (Outcome | undefined)[]>).then(
+        (value) => this.#onProcessorResult(value),
+        (error: unknown) => this.#onProcessorError(error),
+      );
+    } else {
+      this.#onProcessorResult(result as void | readonly (Outcome | undefined)[]);
+    }
+  }
+
+  /** Shutdown deadline passed: abort the processor and give the messages back without counting the attempt. */
+  abortForShutdown(): void {
+    if (this.#state !== 'processing') return;
+    this.#interrupt(new ShutdownError());
+    void this.#settle(releaseAll(this.#claim.messages), true);
+  }
+
+  #context(): ProcessorContext {
+    const run = this;
+    const { queue, consumerId, logger } = this.#deps;
+    return {
+      signal: this.#controller.signal,
+      queue,
+      consumerId,
+      shardId: this.#claim.shardId,
+      get leaseExpiresAt() {
+        return run.#leaseExpiresAt;
+      },
+      get deadline() {
+        return run.#deadline;
+      },
+      extendLease: (ms: number) => this.#extend(ms),
+      logger,
+    };
+  }
+
+  #onProcessorResult(value: void | readonly (Outcome | undefined)[]): void {
+    if (this.#state !== 'processing') return this.#onLateReturn();
+    const now = this.#deps.clock.now();
+    const plan = value === undefined ? ackAll(this.#claim.messages) : fromOutcomes(this.#claim.messages, value, this.#deps.settings.retry, now);
+    this.#resolveSlot();
+    void this.#settle(plan, false);
+  }
+
+  #onProcessorError(error: unknown): void {
+    if (this.#state !== 'processing') return this.#onLateReturn();
+    this.#resolveSlot();
+    void this.#settle(failAll(this.#claim.messages, error, this.#deps.settings.retry, this.#deps.clock.now()), false);
+  }
+
+  /** The processor returned after its claim was already decided: free the slot and say how long it overran. */
+  #onLateReturn(): void {
+    const { lifecycle, queue, consumerId, clock } = this.#deps;
+    const at = clock.now();
+    if (lifecycle.has('processor.overrun')) {
+      lifecycle.emit('processor.overrun', { queue, consumerId, messages: this.#claim.messages, overrunMs: at - this.#interruptedAt, at });
+    }
+    this.#resolveSlot();
+  }
+
+  #interrupt(reason: Error): void {
+    this.#state = 'settling';
+    this.#interruptedAt = this.#deps.clock.now();
+    this.#clearTimer();
+    this.#controller.abort(reason);
+  }
+
+  #schedule(): void {
+    this.#clearTimer();
+    const now = this.#deps.clock.now();
+    let at = this.#deadline;
+    if (this.#deps.renewLeases) at = Math.min(at, this.#leaseExpiresAt - this.#deps.settings.leaseMs * (2 / 3));
+    this.#timer = setTimeout(() => this.#onTimer(), Math.max(0, at - now));
+  }
+
+  #clearTimer(): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+
+  #onTimer(): void {
+    this.#timer = undefined;
+    if (this.#state !== 'processing') return;
+    const now = this.#deps.clock.now();
+    if (now >= this.#deadline) return this.#onTimeout(now);
+    this.#renew().then(
+      () => this.#state === 'processing' && this.#schedule(),
+      () => undefined, // #renew already handled loss
+    );
+  }
+
+  #onTimeout(now: number): void {
+    const { lifecycle, queue, consumerId, settings } = this.#deps;
+    const error = new TimeoutError(settings.timeoutMs);
+    this.#interrupt(error);
+    if (lifecycle.has('processor.timeout')) {
+      lifecycle.emit('processor.timeout', { queue, consumerId, messages: this.#claim.messages, timeoutMs: settings.timeoutMs, at: now });
+    }
+    void this.#settle(failAll(this.#claim.messages, error, settings.retry, now), true);
+  }
+
+  async #renew(): Promise<void> {
+    const { receiver, settings, lifecycle, queue, consumerId, clock } = this.#deps;
+    try {
+      this.#leaseExpiresAt = await receiver.renew(this.#claim, settings.leaseMs);
+      if (lifecycle.has('lease.renewed')) {
+        lifecycle.emit('lease.renewed', { queue, resource: this.#claim.id, owner: consumerId, token: this.#claim.token, at: clock.now() });
+      }
+    } catch (error) {
+      if (error instanceof LeaseLostError) this.#onLeaseLost(error);
+      else this.#deps.logger.warn('lease renewal failed; will retry at the next renewal', { queue, consumerId, error });
+      throw error;
+    }
+  }
+
+  async #extend(ms: number): Promise<void> {
+    if (this.#state !== 'processing') throw (this.#controller.signal.reason as Error) ?? new LeaseLostError();
+    const now = this.#deps.clock.now();
+    this.#deadline = Math.max(this.#deadline, now + ms);
+    const leaseMs = Math.max(this.#deps.settings.leaseMs, ms);
+    try {
+      this.#leaseExpiresAt = await this.#deps.receiver.renew(this.#claim, leaseMs);
+    } catch (error) {
+      if (error instanceof LeaseLostError) this.#onLeaseLost(error);
+      throw error;
+    }
+    if (this.#state === 'processing') this.#schedule();
+  }
+
+  #onLeaseLost(error: LeaseLostError): void {
+    const { lifecycle, queue, consumerId, clock } = this.#deps;
+    if (lifecycle.has('lease.lost')) {
+      lifecycle.emit('lease.lost', { queue, resource: this.#claim.id, owner: consumerId, token: this.#claim.token, at: clock.now() });
+    }
+    if (this.#state === 'processing') this.#interrupt(error);
+    this.#finish({ acked: 0, retried: 0, deadLettered: 0, released: 0, interrupted: true });
+  }
+
+  async #settle(plan: PlannedSettlement, interrupted: boolean): Promise<void> {
+    this.#state = 'settling';
+    this.#clearTimer();
+    const { receiver, lifecycle, queue, consumerId, clock, logger } = this.#deps;
+    try {
+      await receiver.settle(this.#claim, plan);
+    } catch (error) {
+      if (error instanceof LeaseLostError) return this.#onLeaseLost(error);
+      // The messages stay leased and come back when the lease expires: nothing is lost.
+      logger.error('settling a batch failed; its messages will be redelivered after the lease expires', { queue, consumerId, error });
+      if (lifecycle.has('consumer.error')) {
+        lifecycle.emit('consumer.error', { queue, consumerId, error, operation: 'settle', retryInMs: 0, at: clock.now() });
+      }
+      return this.#finish({ acked: 0, retried: 0, deadLettered: 0, released: 0, interrupted: true });
+    }
+    const at = clock.now();
+    if (plan.ack.length > 0 && lifecycle.has('message.processed')) {
+      lifecycle.emit('message.processed', { queue, consumerId, messages: plan.ack, durationMs: at - this.#startedAt, at });
+    }
+    for (const failure of plan.failures) {
+      const { message, error } = failure;
+      const willRetry = failure.reason === undefined;
+      if (lifecycle.has('message.failed') && (willRetry || failure.reason !== 'explicit')) {
+        lifecycle.emit('message.failed', { queue, consumerId, message, error, willRetry, at });
+      }
+      if (willRetry) {
+        if (lifecycle.has('message.retried')) lifecycle.emit('message.retried', { queue, message, delayMs: failure.delayMs ?? 0, at });
+      }
+    }
+    for (const dead of plan.deadLetter) {
+      if (lifecycle.has('message.dead-lettered')) {
+        lifecycle.emit('message.dead-lettered', { queue, message: dead.message, reason: dead.reason, error: dead.error, at });
+      }
+    }
+    this.#finish({
+      acked: plan.ack.length,
+      retried: plan.retry.length,
+      deadLettered: plan.deadLetter.length,
+      released: plan.release.length,
+      interrupted,
+    });
+  }
+
+  #finish(summary: ClaimSummary): void {
+    this.#state = 'done';
+    this.#clearTimer();
+    this.#resolveDone(summary);
+  }
+}

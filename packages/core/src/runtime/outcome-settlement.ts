@@ -1,0 +1,108 @@
+import { serializeError } from '../errors/classify.js';
+import { ValidationError } from '../errors/validation-error.js';
+import { decideFailure, type DeadLetterReason } from '../retry/failure-decision.js';
+import type { RetryPolicy } from '../retry/retry-policy.js';
+import type { Message } from '../contracts/message.js';
+import type { Outcome } from '../contracts/outcome.js';
+import type { DeadLetterSettlement, RetrySettlement, Settlement } from '../contracts/provider.js';
+
+/** A settlement plus what the events need to say about it. */
+export interface PlannedSettlement extends Settlement {
+  readonly failures: readonly PlannedFailure[];
+}
+
+export interface PlannedFailure {
+  readonly message: Message;
+  readonly error: unknown;
+  /** Set for retries. */
+  readonly delayMs: number | undefined;
+  /** Set for dead letters. */
+  readonly reason: DeadLetterReason | undefined;
+}
+
+const NONE: readonly never[] = Object.freeze([]);
+
+/** Every message acked: no copies, the claim's own array. */
+export function ackAll(messages: readonly Message[]): PlannedSettlement {
+  return { ack: messages, retry: NONE, deadLetter: NONE, release: NONE, failures: NONE };
+}
+
+/** Every message given back without counting the attempt (shutdown). */
+export function releaseAll(messages: readonly Message[]): PlannedSettlement {
+  return { ack: NONE, retry: NONE, deadLetter: NONE, release: messages, failures: NONE };
+}
+
+/** Every message failed with `error` (the processor threw, or timed out). */
+export function failAll(messages: readonly Message[], error: unknown, policy: RetryPolicy, now: number): PlannedSettlement {
+  const plan = new PlanBuilder(policy, now);
+  for (const message of messages) plan.fail(message, error, undefined);
+  return plan.build();
+}
+
+/** Outcomes returned by a processor, index-aligned with `messages`. */
+export function fromOutcomes(
+  messages: readonly Message[],
+  outcomes: readonly (Outcome | undefined)[],
+  policy: RetryPolicy,
+  now: number,
+): PlannedSettlement {
+  if (!Array.isArray(outcomes) || outcomes.length > messages.length) {
+    const error = new ValidationError(
+      'processor result',
+      `expected void or an array of at most ${messages.length} outcomes, got ${Array.isArray(outcomes) ? `${outcomes.length} entries` : typeof outcomes}`,
+      'return nothing (ack all) or one outcome per message, index-aligned with the batch',
+    );
+    return failAll(messages, error, policy, now);
+  }
+  const plan = new PlanBuilder(policy, now);
+  for (let i = 0; i < messages.length; i++) {
+    const message = messages[i]!;
+    const outcome = outcomes[i];
+    if (outcome === undefined || outcome.kind === 'ack') plan.ack(message);
+    else if (outcome.kind === 'retry') plan.fail(message, outcome.error, outcome.delayMs);
+    else if (outcome.kind === 'dead-letter') plan.deadLetter(message, outcome.error, 'explicit');
+    else {
+      plan.fail(
+        message,
+        new ValidationError(`processor result[${i}]`, 'not an outcome', 'use ack(), retry(error) or deadLetter(error) from @mqkit/core'),
+        undefined,
+      );
+    }
+  }
+  return plan.build();
+}
+
+class PlanBuilder {
+  readonly #ack: Message[] = [];
+  readonly #retry: RetrySettlement[] = [];
+  readonly #deadLetter: DeadLetterSettlement[] = [];
+  readonly #failures: PlannedFailure[] = [];
+
+  constructor(
+    private readonly policy: RetryPolicy,
+    private readonly now: number,
+  ) {}
+
+  ack(message: Message): void {
+    this.#ack.push(message);
+  }
+
+  fail(message: Message, error: unknown, delayMs: number | undefined): void {
+    const decision = decideFailure(error, message.attempt, message.maxAttempts, this.policy, delayMs);
+    if (decision.kind === 'retry') {
+      this.#retry.push({ message, runAt: this.now + decision.delayMs, error: serializeError(error) });
+      this.#failures.push({ message, error, delayMs: decision.delayMs, reason: undefined });
+    } else {
+      this.deadLetter(message, error, decision.reason);
+    }
+  }
+
+  deadLetter(message: Message, error: unknown, reason: DeadLetterReason): void {
+    this.#deadLetter.push({ message, reason, error: serializeError(error) });
+    this.#failures.push({ message, error, delayMs: undefined, reason });
+  }
+
+  build(): PlannedSettlement {
+    return { ack: this.#ack, retry: this.#retry, deadLetter: this.#deadLetter, release: NONE, failures: this.#failures };
+  }
+}
