@@ -173,10 +173,12 @@ export class ClaimRun {
     if (this.#state !== 'processing') return;
     const now = this.#deps.clock.now();
     if (now >= this.#deadline) return this.#onTimeout(now);
-    this.#renew().then(
-      () => this.#state === 'processing' && this.#schedule(),
-      () => undefined, // #renew already handled loss
-    );
+    // Whether the renewal worked or failed for a passing reason, the deadline must still fire;
+    // a lost lease has already ended the run (#renew handled it).
+    const next = (): void => {
+      if (this.#state === 'processing') this.#schedule();
+    };
+    this.#renew().then(next, next);
   }
 
   #onTimeout(now: number): void {

@@ -1,0 +1,41 @@
+import { QueueStore } from './store/queue-store.js';
+
+/**
+ * In-process storage shared by memory providers: one {@link QueueStore} per queue name. Timers run
+ * while at least one provider is attached; the messages stay as long as the broker object lives.
+ */
+export class MemoryBroker {
+  readonly #stores = new Map<string, QueueStore>();
+  #attached = 0;
+  #now: () => number = Date.now;
+  #dedupeWindowMs = 0;
+
+  /** The store of `queue`, created on first use. */
+  store(queue: string): QueueStore {
+    let store = this.#stores.get(queue);
+    if (store === undefined) {
+      store = new QueueStore(queue, () => this.#now(), this.#dedupeWindowMs);
+      this.#stores.set(queue, store);
+    }
+    return store;
+  }
+
+  /** The stores that exist so far (a queue exists once published to or consumed). */
+  has(queue: string): boolean {
+    return this.#stores.has(queue);
+  }
+
+  /** @internal A provider starts using this broker. The first one sets the clock and dedupe window. */
+  attach(now: () => number, dedupeWindowMs: number): void {
+    if (this.#attached++ === 0) {
+      this.#now = now;
+      this.#dedupeWindowMs = dedupeWindowMs;
+      for (const store of this.#stores.values()) store.resume();
+    }
+  }
+
+  /** @internal A provider closed; the last one out stops the timers. */
+  detach(): void {
+    if (--this.#attached === 0) for (const store of this.#stores.values()) store.stop();
+  }
+}

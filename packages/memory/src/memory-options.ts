@@ -1,0 +1,62 @@
+import { ConfigError, optionalInt, optionalNumber, rejectUnknownKeys, requireObject, validateQueueName, ValidationError } from '@mqkit/core';
+import { MemoryBroker } from './memory-broker.js';
+
+export interface MemoryOptions {
+  /**
+   * The in-process storage. Several `createQueue({ provider: memory({ broker }) })` on one broker
+   * behave like several processes on one server (shared queues, competing consumers). Default: a
+   * broker of this provider's own.
+   */
+  readonly broker?: MemoryBroker;
+  /**
+   * Most messages a queue holds waiting (ready + delayed; in-flight ones are bounded by the
+   * consumers' concurrency × batchSize). A publish that would exceed it waits for room
+   * (`onFull: 'wait'`, the default) or throws QueueFullError (`onFull: 'reject'`). Default 1,000,000.
+   */
+  readonly capacity?: number;
+  /** Keep a dedupe key this long after its message settled. Default 0: only while it is queued or in flight. */
+  readonly dedupeWindowMs?: number;
+  /** Declared queue names. When given, any other name throws UnknownQueueError. Default: any name. */
+  readonly queues?: readonly string[];
+}
+
+export interface ResolvedMemoryOptions {
+  readonly broker: MemoryBroker;
+  readonly ownBroker: boolean;
+  readonly capacity: number;
+  readonly dedupeWindowMs: number;
+  readonly queues: ReadonlySet<string> | undefined;
+}
+
+const KEYS = ['broker', 'capacity', 'dedupeWindowMs', 'queues'];
+
+export function resolveMemoryOptions(input: unknown): ResolvedMemoryOptions {
+  const o = input === undefined ? {} : requireObject(input, 'memory options', 'call memory() or memory({ capacity, … })');
+  rejectUnknownKeys(o, 'memory', KEYS);
+  if (o.broker !== undefined && !(o.broker instanceof MemoryBroker)) {
+    throw new ConfigError('memory.broker', 'is not a MemoryBroker', "pass new MemoryBroker() from '@mqkit/memory', or leave it out");
+  }
+  let queues: Set<string> | undefined;
+  if (o.queues !== undefined) {
+    if (!Array.isArray(o.queues) || o.queues.length === 0) {
+      throw new ConfigError('memory.queues', 'expected a non-empty array of queue names', "pass queues: ['orders', …] or leave it out to accept any name");
+    }
+    queues = new Set(
+      o.queues.map((q: unknown, i) => {
+        try {
+          return validateQueueName(q, `memory.queues[${i}]`);
+        } catch (error) {
+          if (error instanceof ValidationError) throw new ConfigError(error.field, 'is not a valid queue name', error.fix);
+          throw error;
+        }
+      }),
+    );
+  }
+  return {
+    broker: (o.broker as MemoryBroker | undefined) ?? new MemoryBroker(),
+    ownBroker: o.broker === undefined,
+    capacity: optionalInt(o.capacity, 'memory.capacity', 1, 1_000_000),
+    dedupeWindowMs: optionalNumber(o.dedupeWindowMs, 'memory.dedupeWindowMs', 0, 0),
+    queues,
+  };
+}

@@ -1,0 +1,159 @@
+import {
+  QueueFullError,
+  UnknownQueueError,
+  ValidationError,
+  type Capabilities,
+  type DeadLetter,
+  type DeadLetterStore,
+  type NewMessage,
+  type ProviderContext,
+  type PublishOptions,
+  type PublishResult,
+  type QueueProvider,
+  type QueueStats,
+  type Receiver,
+  type ReceiverOptions,
+} from '@mqkit/core';
+import { resolveMemoryOptions, type MemoryOptions, type ResolvedMemoryOptions } from './memory-options.js';
+import { MemoryReceiver, type ReceiverHost } from './memory-receiver.js';
+import type { QueueStore } from './store/queue-store.js';
+import type { MessageRecord } from './store/record.js';
+
+const CAPABILITIES: Capabilities = Object.freeze({
+  delay: true,
+  expiry: true,
+  dedupe: true,
+  ordering: true,
+  persistence: false,
+  deadLetterStore: true,
+  leaseExtension: true,
+  concurrentConsumers: true,
+  crashRecovery: true,
+  perMessageSettle: true,
+  pull: true,
+});
+
+type State = 'new' | 'open' | 'crashed' | 'closed';
+
+/**
+ * The in-process provider: every capability but persistence (messages live in this process's
+ * memory). Payloads are passed by reference, not serialized.
+ */
+export class MemoryProvider implements QueueProvider, ReceiverHost {
+  readonly name = 'memory';
+  readonly capabilities = CAPABILITIES;
+  readonly capabilityNotes = { persistence: 'messages live in this process and are lost when it exits' };
+  readonly deadLetters: DeadLetterStore;
+  readonly #options: ResolvedMemoryOptions;
+  readonly #receivers = new Set<MemoryReceiver>();
+  #state: State = 'new';
+  #context: ProviderContext | undefined;
+
+  constructor(options?: MemoryOptions) {
+    this.#options = resolveMemoryOptions(options);
+    this.deadLetters = {
+      list: async (queue, options = {}) => this.#store(queue).listDead(options.limit ?? 100, options.cursor),
+      replay: async (queue, selector) => ({ replayed: this.#store(queue).replayDead(selector) }),
+      purge: async (queue, selector) => ({ purged: this.#store(queue).purgeDead(selector) }),
+    };
+  }
+
+  get alive(): boolean {
+    return this.#state === 'open';
+  }
+
+  open(context: ProviderContext): Promise<void> {
+    this.#context = context;
+    this.#state = 'open';
+    this.#options.broker.attach(() => context.clock.now(), this.#options.dedupeWindowMs);
+    return Promise.resolve();
+  }
+
+  async publish(queue: string, messages: readonly NewMessage[], options: PublishOptions): Promise<PublishResult> {
+    this.assertAlive();
+    const store = this.#store(queue);
+    const { capacity } = this.#options;
+    if (store.size + messages.length > capacity) {
+      if (messages.length > capacity) {
+        throw new ValidationError('messages', `a batch of ${messages.length} is larger than the queue's capacity ${capacity}`, 'publish smaller batches or raise memory({ capacity })', { source: 'memory' });
+      }
+      if (options.onFull === 'reject') throw new QueueFullError(queue, capacity, { source: 'memory' });
+      await store.waitForSpace(messages.length, capacity, options.signal);
+      this.assertAlive();
+    }
+    return store.insert(messages);
+  }
+
+  receiver(queue: string, options: ReceiverOptions): Receiver {
+    const receiver = new MemoryReceiver(this.#store(queue), this, options);
+    this.#receivers.add(receiver);
+    const close = receiver.close.bind(receiver);
+    receiver.close = () => {
+      this.#receivers.delete(receiver);
+      return close();
+    };
+    return receiver;
+  }
+
+  stats(queue: string): Promise<QueueStats> {
+    return Promise.resolve(this.#store(queue).stats());
+  }
+
+  close(): Promise<void> {
+    if (this.#state === 'open' || this.#state === 'crashed') this.#options.broker.detach();
+    this.#state = 'closed';
+    return Promise.resolve();
+  }
+
+  /**
+   * For crash tests: this provider dies on the spot, like a killed process. Its receivers stop
+   * getting messages, its settlements and lease renewals fail, and the leases it holds are left to
+   * expire, so other providers on the same broker get the messages again.
+   */
+  simulateCrash(): void {
+    if (this.#state !== 'open') return;
+    this.#state = 'crashed';
+    for (const receiver of this.#receivers) receiver.freeze();
+  }
+
+  assertAlive(): void {
+    if (this.#state !== 'open') {
+      throw new Error(`[mqkit] [memory] this provider is ${this.#state === 'crashed' ? 'crashed (simulateCrash)' : 'closed'}`);
+    }
+  }
+
+  expired(queue: string, record: MessageRecord, now: number): void {
+    const lifecycle = this.#context?.lifecycle;
+    if (lifecycle?.has('message.expired')) {
+      const m = record.message;
+      lifecycle.emit('message.expired', {
+        queue,
+        message: { ...m, expiresAt: m.expiresAt, attempt: record.attempt, maxAttempts: m.maxAttempts ?? 0, runAt: record.runAt },
+        at: now,
+      });
+    }
+  }
+
+  poisonPill(queue: string, letter: DeadLetter, now: number): void {
+    const lifecycle = this.#context?.lifecycle;
+    if (lifecycle?.has('poison-pill')) {
+      lifecycle.emit('poison-pill', { queue, message: letter.message, attempts: letter.message.attempt, shardId: undefined, at: now });
+    }
+    if (lifecycle?.has('message.dead-lettered')) {
+      lifecycle.emit('message.dead-lettered', { queue, message: letter.message, reason: letter.reason, error: letter.error, at: now });
+    }
+  }
+
+  #store(queue: string): QueueStore {
+    const declared = this.#options.queues;
+    if (declared !== undefined && !declared.has(queue)) {
+      throw new UnknownQueueError(queue, `declare it in memory({ queues: [...] }) or use one of: ${[...declared].join(', ')}`, { source: 'memory' });
+    }
+    return this.#options.broker.store(queue);
+  }
+}
+
+/** The embedded provider: `createQueue({ provider: memory() })`. See {@link MemoryOptions}. */
+export function memory(options?: MemoryOptions): MemoryProvider {
+  return new MemoryProvider(options);
+}
