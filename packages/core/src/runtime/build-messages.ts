@@ -27,15 +27,32 @@ export function buildMessages(queue: string, input: unknown, now: number, ids: I
   const list = Array.isArray(input) ? (input as unknown[]) : [input];
   if (list.length === 0) throw new ValidationError('messages', 'the batch is empty', 'publish at least one message');
   const out = new Array<NewMessage>(list.length);
-  for (let i = 0; i < list.length; i++) out[i] = buildOne(queue, list[i], `messages[${i}]`, now, ids);
+  for (let i = 0; i < list.length; i++) out[i] = buildOne(queue, list[i], i, now, ids);
   return out;
 }
 
-function buildOne(queue: string, raw: unknown, field: string, now: number, ids: IdGenerator): NewMessage {
+function buildOne(queue: string, raw: unknown, index: number, now: number, ids: IdGenerator): NewMessage {
+  const m = raw as OutgoingMessage;
+  // The common case (only a payload, maybe a type) takes no checks beyond these.
+  if (typeof raw === 'object' && raw !== null && m.payload !== undefined && isPlain(m)) {
+    return {
+      id: ids(),
+      queue,
+      type: m.type === undefined ? 'default' : key(m.type, `messages[${index}].type`),
+      payload: m.payload,
+      createdAt: now,
+      runAt: now,
+      expiresAt: undefined,
+      maxAttempts: undefined,
+      partitionKey: undefined,
+      dedupeKey: undefined,
+      headers: EMPTY_HEADERS,
+    };
+  }
+  const field = `messages[${index}]`;
   if (typeof raw !== 'object' || raw === null) {
     throw new ValidationError(field, `expected { payload, … }, got ${describe(raw)}`, 'publish objects like { payload: {...} }');
   }
-  const m = raw as OutgoingMessage;
   if (m.payload === undefined) {
     throw new ValidationError(`${field}.payload`, 'is missing', 'give every message a payload (null is allowed)');
   }
@@ -66,6 +83,21 @@ function buildOne(queue: string, raw: unknown, field: string, now: number, ids: 
     dedupeKey: m.dedupeKey === undefined ? undefined : key(m.dedupeKey, `${field}.dedupeKey`),
     headers: m.headers === undefined ? EMPTY_HEADERS : headers(m.headers, `${field}.headers`),
   };
+}
+
+/** Nothing but payload and type set. */
+function isPlain(m: OutgoingMessage): boolean {
+  return (
+    m.id === undefined &&
+    m.delayMs === undefined &&
+    m.runAt === undefined &&
+    m.ttlMs === undefined &&
+    m.expiresAt === undefined &&
+    m.maxAttempts === undefined &&
+    m.partitionKey === undefined &&
+    m.dedupeKey === undefined &&
+    m.headers === undefined
+  );
 }
 
 function key(value: unknown, field: string): string {

@@ -45,7 +45,9 @@ export class ClaimRun {
   #state: RunState = 'processing';
   readonly #deps: ClaimRunDeps;
   readonly #claim: Claim;
-  readonly #controller = new AbortController();
+  /** Made on first read of `ctx.signal` (most processors never read it; AbortController is not free). */
+  #controller: AbortController | undefined;
+  #abortReason: Error | undefined;
   readonly #startedAt: number;
   #deadline: number;
   #leaseExpiresAt: number;
@@ -105,11 +107,21 @@ export class ClaimRun {
     void this.#settle(releaseAll(this.#claim.messages), true);
   }
 
+  #signal(): AbortSignal {
+    if (this.#controller === undefined) {
+      this.#controller = new AbortController();
+      if (this.#abortReason !== undefined) this.#controller.abort(this.#abortReason);
+    }
+    return this.#controller.signal;
+  }
+
   #context(): ProcessorContext {
     const run = this;
     const { queue, consumerId, logger } = this.#deps;
     return {
-      signal: this.#controller.signal,
+      get signal() {
+        return run.#signal();
+      },
       queue,
       consumerId,
       shardId: this.#claim.shardId,
@@ -152,7 +164,8 @@ export class ClaimRun {
     this.#state = 'settling';
     this.#interruptedAt = this.#deps.clock.now();
     this.#clearTimer();
-    this.#controller.abort(reason);
+    this.#abortReason = reason;
+    this.#controller?.abort(reason);
   }
 
   #schedule(): void {
@@ -206,7 +219,7 @@ export class ClaimRun {
   }
 
   async #extend(ms: number): Promise<void> {
-    if (this.#state !== 'processing') throw (this.#controller.signal.reason as Error) ?? new LeaseLostError();
+    if (this.#state !== 'processing') throw this.#abortReason ?? new LeaseLostError();
     const now = this.#deps.clock.now();
     this.#deadline = Math.max(this.#deadline, now + ms);
     const leaseMs = Math.max(this.#deps.settings.leaseMs, ms);

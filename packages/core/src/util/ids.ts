@@ -4,12 +4,12 @@ import { randomBytes } from 'node:crypto';
 export type IdGenerator = () => string;
 
 /**
- * The default id generator: a 16-hex-char random prefix drawn once per generator (64 bits), then a
- * counter in base 36. Unique across processes with overwhelming probability, sortable within one
- * generator, and ~20× cheaper than a UUID on the publish hot path.
+ * The default id generator: a 16-hex-char random prefix drawn once per generator (64 bits), a dash,
+ * then a decimal counter. Unique across processes with overwhelming probability and far cheaper
+ * than a UUID on the publish hot path. Not meant to be sorted.
  */
 export function createIdGenerator(): IdGenerator {
-  const prefix = randomBytes(8).toString('hex');
+  const prefix = `${randomBytes(8).toString('hex')}-`;
   let counter = 0;
-  return () => `${prefix}${(++counter).toString(36).padStart(8, '0')}`;
+  return () => prefix + ++counter;
 }
