@@ -5,6 +5,7 @@ import {
   type Capabilities,
   type DeadLetter,
   type DeadLetterStore,
+  type Message,
   type NewMessage,
   type ProviderContext,
   type PublishOptions,
@@ -17,7 +18,6 @@ import {
 import { resolveMemoryOptions, type MemoryOptions, type ResolvedMemoryOptions } from './memory-options.js';
 import { MemoryReceiver, type ReceiverHost } from './memory-receiver.js';
 import type { QueueStore } from './store/queue-store.js';
-import type { MessageRecord } from './store/record.js';
 
 const CAPABILITIES: Capabilities = Object.freeze({
   delay: true,
@@ -122,16 +122,9 @@ export class MemoryProvider implements QueueProvider, ReceiverHost {
     }
   }
 
-  expired(queue: string, record: MessageRecord, now: number): void {
+  expired(queue: string, message: Message, now: number): void {
     const lifecycle = this.#context?.lifecycle;
-    if (lifecycle?.has('message.expired')) {
-      const m = record.message;
-      lifecycle.emit('message.expired', {
-        queue,
-        message: { ...m, expiresAt: m.expiresAt, attempt: record.attempt, maxAttempts: m.maxAttempts ?? 0, runAt: record.runAt },
-        at: now,
-      });
-    }
+    if (lifecycle?.has('message.expired')) lifecycle.emit('message.expired', { queue, message, at: now });
   }
 
   poisonPill(queue: string, letter: DeadLetter, now: number): void {

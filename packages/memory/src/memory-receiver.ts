@@ -1,7 +1,6 @@
-import type { Claim, DeadLetter, Receiver, ReceiverOptions, Settlement } from '@mqkit/core';
+import type { Claim, DeadLetter, Message, Receiver, ReceiverOptions, Settlement } from '@mqkit/core';
 import type { MemoryClaim } from './store/memory-claim.js';
 import type { QueueStore, Waiter } from './store/queue-store.js';
-import type { MessageRecord } from './store/record.js';
 import type { TakeContext } from './store/take-context.js';
 
 /** What a receiver needs from its provider instance. */
@@ -9,7 +8,7 @@ export interface ReceiverHost {
   /** Throws if the provider crashed (simulateCrash) — a dead process settles nothing. */
   assertAlive(): void;
   readonly alive: boolean;
-  expired(queue: string, record: MessageRecord, now: number): void;
+  expired(queue: string, message: Message, now: number): void;
   poisonPill(queue: string, letter: DeadLetter, now: number): void;
 }
 
@@ -84,8 +83,8 @@ export class MemoryReceiver implements Receiver, TakeContext {
     for (const entry of this.#waiting) entry.waiter.active = false;
   }
 
-  onExpired(record: MessageRecord, now: number): void {
-    this.host.expired(this.store.name, record, now);
+  onExpired(message: Message, now: number): void {
+    this.host.expired(this.store.name, message, now);
   }
 
   onPoisonPill(letter: DeadLetter, now: number): void {

@@ -5,7 +5,7 @@ import { Deque } from './deque.js';
 import { KeyOrder } from './key-order.js';
 import type { MemoryClaim } from './memory-claim.js';
 import { MinHeap } from './min-heap.js';
-import { byRunAt, type MessageRecord } from './record.js';
+import { byRunAt, deliver, type MessageRecord } from './record.js';
 import type { TakeContext } from './take-context.js';
 
 export interface Waiter {
@@ -109,7 +109,7 @@ export class QueueStore {
       const m = record.message;
       if (m.expiresAt !== undefined && m.expiresAt <= now) {
         this.#finish(record, now);
-        context.onExpired(record, now);
+        context.onExpired(deliver(record, m.maxAttempts ?? context.maxAttempts), now);
         continue;
       }
       const maxAttempts = m.maxAttempts ?? context.maxAttempts;
@@ -398,23 +398,4 @@ export class QueueStore {
     if (next < Infinity) this.#scheduleSweep(next);
     this.#serve();
   }
-}
-
-/** A fresh message object per delivery, so a processor never sees its attempt count change under it. */
-function deliver(record: MessageRecord, maxAttempts: number): Message {
-  const m = record.message;
-  return {
-    id: m.id,
-    queue: m.queue,
-    type: m.type,
-    payload: m.payload,
-    createdAt: m.createdAt,
-    runAt: record.runAt,
-    expiresAt: m.expiresAt,
-    attempt: record.attempt,
-    maxAttempts,
-    partitionKey: m.partitionKey,
-    dedupeKey: m.dedupeKey,
-    headers: m.headers,
-  };
 }

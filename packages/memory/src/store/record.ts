@@ -1,4 +1,4 @@
-import type { NewMessage, SerializedError } from '@mqkit/core';
+import type { Message, NewMessage, SerializedError } from '@mqkit/core';
 
 /** One stored message and its delivery state, mutable, private to the memory provider. */
 export interface MessageRecord {
@@ -15,4 +15,23 @@ export interface MessageRecord {
 
 export function byRunAt(a: MessageRecord, b: MessageRecord): boolean {
   return a.runAt < b.runAt || (a.runAt === b.runAt && a.seq < b.seq);
+}
+
+/** A fresh message object per delivery, so a processor never sees its attempt count change under it. */
+export function deliver(record: MessageRecord, maxAttempts: number): Message {
+  const m = record.message;
+  return {
+    id: m.id,
+    queue: m.queue,
+    type: m.type,
+    payload: m.payload,
+    createdAt: m.createdAt,
+    runAt: record.runAt,
+    expiresAt: m.expiresAt,
+    attempt: record.attempt,
+    maxAttempts,
+    partitionKey: m.partitionKey,
+    dedupeKey: m.dedupeKey,
+    headers: m.headers,
+  };
 }

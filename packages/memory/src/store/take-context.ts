@@ -1,5 +1,4 @@
-import type { DeadLetter } from '@mqkit/core';
-import type { MessageRecord } from './record.js';
+import type { DeadLetter, Message } from '@mqkit/core';
 
 /** What the store needs from the receiver taking messages: its options and where to report. */
 export interface TakeContext {
@@ -9,7 +8,7 @@ export interface TakeContext {
   readonly maxAttempts: number;
   readonly ordered: boolean;
   /** A message passed its expiresAt before delivery and was dropped. */
-  onExpired(record: MessageRecord, now: number): void;
+  onExpired(message: Message, now: number): void;
   /** A message abandoned by dying consumers maxAttempts times was dead-lettered. */
   onPoisonPill(letter: DeadLetter, now: number): void;
 }
