@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# The one command that installs what the tests need and runs them, on a machine with only Node.js:
+#   bash scripts/test.sh
+# build, type-check, lint, circular-import check, all tests (against the local Postgres/Redis where
+# a test needs them; DATABASE_URL / REDIS_URL override), the packaging test, and the examples'
+# type-check. Stops at the first failing step.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+export TURBO_TELEMETRY_DISABLED=1
+
+step() {
+  printf '\n==> %s\n' "$*"
+}
+
+# shellcheck source=lib/ensure-pnpm.sh
+source scripts/lib/ensure-pnpm.sh
+
+step "pnpm"
+ensure_pnpm
+echo "node $(node --version), pnpm $(pnpm --version)"
+
+step "install (pnpm install --frozen-lockfile)"
+pnpm install --frozen-lockfile
+
+step "build (pnpm build)"
+pnpm build
+
+step "type-check (pnpm typecheck)"
+pnpm typecheck
+
+step "lint (pnpm lint)"
+pnpm lint
+
+step "circular imports (pnpm cycles)"
+pnpm cycles
+
+step "tests (pnpm test)"
+pnpm test
+
+step "packaging test (pnpm test:pack)"
+pnpm test:pack
+
+step "examples type-check (pnpm --filter ./examples/* --if-present run typecheck)"
+pnpm --filter "./examples/*" --if-present run typecheck
+
+step "all steps passed"
