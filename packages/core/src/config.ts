@@ -53,11 +53,11 @@ export function resolveConfig(input: unknown): ResolvedConfig {
     if (!Array.isArray(config.lifecycle)) {
       throw new ConfigError('lifecycle', 'expected an array of listeners', 'pass lifecycle: [listenerA, listenerB]');
     }
-    config.lifecycle.forEach((listener: unknown, i) => {
+    (config.lifecycle as unknown[]).forEach((listener, i) => {
       if (typeof listener !== 'object' || listener === null) {
         throw new ConfigError(`lifecycle[${i}]`, 'expected a listener object', "pass { 'message.processed': (e) => … } or { onEvent: (e) => … }");
       }
-      lifecycle.add(listener as LifecycleListener);
+      lifecycle.add(listener);
     });
   }
   const clock = config.clock === undefined ? systemClock : (config.clock as Clock);

@@ -53,7 +53,7 @@ export function resolveMemoryOptions(input: unknown): ResolvedMemoryOptions {
     );
   }
   return {
-    broker: (o.broker as MemoryBroker | undefined) ?? new MemoryBroker(),
+    broker: o.broker ?? new MemoryBroker(),
     ownBroker: o.broker === undefined,
     capacity: optionalInt(o.capacity, 'memory.capacity', 1, 1_000_000),
     dedupeWindowMs: optionalNumber(o.dedupeWindowMs, 'memory.dedupeWindowMs', 0, 0),

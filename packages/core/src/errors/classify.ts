@@ -5,7 +5,7 @@
  */
 export function isRetryable(error: unknown): boolean {
   if (typeof error === 'object' && error !== null && 'retryable' in error) {
-    return (error as { retryable: unknown }).retryable !== false;
+    return error.retryable !== false;
   }
   return true;
 }

@@ -38,7 +38,7 @@ export function decideFailure(
 
 function explicitDelay(error: unknown): number | undefined {
   if (typeof error === 'object' && error !== null && 'delayMs' in error) {
-    const d = (error as { delayMs: unknown }).delayMs;
+    const d = error.delayMs;
     if (typeof d === 'number' && Number.isFinite(d) && d >= 0) return d;
   }
   return undefined;

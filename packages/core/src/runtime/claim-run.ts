@@ -116,6 +116,8 @@ export class ClaimRun {
   }
 
   #context(): ProcessorContext {
+    // The getters below must read the run's current lease and deadline, not a snapshot.
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
     const run = this;
     const { queue, consumerId, logger } = this.#deps;
     return {

@@ -73,7 +73,7 @@ export class MqkitQueue implements Queue {
     this.#assertOpen('consume');
     validateQueueName(queue);
     assertProcessor(processor);
-    const deps = this.#runDeps(queue, processor as Processor, options, 'consume options');
+    const deps = this.#runDeps(queue, processor as Processor, options, 'consume');
     const consumer = new QueueConsumer(deps, options.signal, (c) => this.#consumers.delete(c));
     this.#consumers.add(consumer);
     return consumer;
@@ -86,7 +86,7 @@ export class MqkitQueue implements Queue {
     const { max = 1, waitMs = 0, signal, ...rest } = options;
     if (!Number.isInteger(max) || max < 1) throw new ValidationError('max', `expected an integer ≥ 1, got ${String(max)}`, 'pass max: 1 or more');
     if (typeof waitMs !== 'number' || !(waitMs >= 0)) throw new ValidationError('waitMs', `expected ms ≥ 0, got ${String(waitMs)}`, 'pass waitMs: 0 or more');
-    const deps = this.#runDeps(queue, processor as Processor, rest, 'pull options');
+    const deps = this.#runDeps(queue, processor as Processor, rest, 'pull');
     const wait = waitMs === 0 ? abortedSignal() : signal ? AbortSignal.any([signal, AbortSignal.timeout(waitMs)]) : AbortSignal.timeout(waitMs);
     try {
       const claim = await deps.receiver.receive(max, wait);

@@ -42,14 +42,14 @@ export function failAll(messages: readonly Message[], error: unknown, policy: Re
 /** Outcomes returned by a processor, index-aligned with `messages`. */
 export function fromOutcomes(
   messages: readonly Message[],
-  outcomes: readonly (Outcome | undefined)[],
+  outcomes: unknown,
   policy: RetryPolicy,
   now: number,
 ): PlannedSettlement {
-  if (!Array.isArray(outcomes) || outcomes.length > messages.length) {
+  if (!isArray(outcomes) || outcomes.length > messages.length) {
     const error = new ValidationError(
       'processor result',
-      `expected void or an array of at most ${messages.length} outcomes, got ${Array.isArray(outcomes) ? `${outcomes.length} entries` : typeof outcomes}`,
+      `expected void or an array of at most ${messages.length} outcomes, got ${isArray(outcomes) ? `${outcomes.length} entries` : typeof outcomes}`,
       'return nothing (ack all) or one outcome per message, index-aligned with the batch',
     );
     return failAll(messages, error, policy, now);
@@ -57,7 +57,7 @@ export function fromOutcomes(
   const plan = new PlanBuilder(policy, now);
   for (let i = 0; i < messages.length; i++) {
     const message = messages[i]!;
-    const outcome = outcomes[i];
+    const outcome = outcomes[i] as Outcome | undefined;
     if (outcome === undefined || outcome.kind === 'ack') plan.ack(message);
     else if (outcome.kind === 'retry') plan.fail(message, outcome.error, outcome.delayMs);
     else if (outcome.kind === 'dead-letter') plan.deadLetter(message, outcome.error, 'explicit');
@@ -105,4 +105,8 @@ class PlanBuilder {
   build(): PlannedSettlement {
     return { ack: this.#ack, retry: this.#retry, deadLetter: this.#deadLetter, release: NONE, failures: this.#failures };
   }
+}
+
+function isArray(value: unknown): value is readonly unknown[] {
+  return Array.isArray(value);
 }

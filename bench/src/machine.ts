@@ -1,0 +1,9 @@
+import { cpus, totalmem } from 'node:os';
+
+/** One line saying what the numbers were measured on. */
+export function describeMachine(): string {
+  const list = cpus();
+  const model = list[0]?.model.trim() || 'unknown CPU';
+  const gib = (totalmem() / 2 ** 30).toFixed(0);
+  return `Node ${process.version} (V8 ${process.versions.v8}) · ${model} · ${list.length} logical CPUs · ${gib} GiB · ${process.platform}/${process.arch}`;
+}

@@ -1,0 +1,56 @@
+import { createQueue, type LifecycleListener, type Processor } from '@mqkit/core';
+import { memory } from '@mqkit/memory';
+import { Histogram } from './histogram.js';
+import type { RunResult } from './result.js';
+
+export interface MemoryCase {
+  readonly batchSize: number;
+  readonly concurrency: number;
+}
+
+const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** The work under test: nothing. Returning nothing acks the whole batch. */
+const noop: Processor = async () => {};
+
+/**
+ * One end-to-end run on a fresh queue, every feature on: leased claims (default lease and
+ * timeout, so a renewal/deadline timer per claim), outcomes (the processor's void result means
+ * ack), lifecycle dispatch with a listener counting `message.processed` and recording each
+ * message's publish→processed latency. A producer publishes `n` messages in batches of
+ * `publishBatch`, awaiting each publish (backpressure) and letting the event loop turn between
+ * batches, while the consumer runs. The clock runs
+ * from the first publish to the event that reports the n-th processed message.
+ */
+export async function runMemory(c: MemoryCase, n: number, publishBatch: number): Promise<RunResult> {
+  const latency = new Histogram();
+  let processed = 0;
+  let finish!: (at: number) => void;
+  const finished = new Promise<number>((resolve) => (finish = resolve));
+  const counter: LifecycleListener = {
+    name: 'bench-counter',
+    'message.processed': ({ messages, at }) => {
+      for (let i = 0; i < messages.length; i++) latency.record(at - messages[i]!.createdAt);
+      processed += messages.length;
+      if (processed >= n) finish(performance.now());
+    },
+  };
+  const queue = await createQueue({ provider: memory(), lifecycle: [counter] });
+  queue.consume('bench', noop, { batchSize: c.batchSize, concurrency: c.concurrency });
+
+  const startedAt = performance.now();
+  for (let sent = 0; sent < n; sent += publishBatch) {
+    const size = Math.min(publishBatch, n - sent);
+    const batch = new Array<{ payload: { seq: number } }>(size);
+    for (let i = 0; i < size; i++) batch[i] = { payload: { seq: sent + i } };
+    await queue.publish('bench', batch);
+    // A real producer gets its batches from I/O, so the event loop turns between them. A loop that
+    // never yields would starve the consumers in this process until the queue's capacity stops it.
+    await turn();
+  }
+  const endedAt = await finished;
+  await queue.close({ timeoutMs: 5_000 });
+  if (processed !== n) throw new Error(`memory ${c.batchSize}x${c.concurrency}: processed ${processed} of ${n}`);
+  const ms = endedAt - startedAt;
+  return { n, ms, rate: (n * 1000) / ms, p50: latency.percentile(50), p99: latency.percentile(99) };
+}

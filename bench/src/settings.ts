@@ -1,0 +1,34 @@
+/**
+ * Bench knobs, from the environment (the bench is an application: reading env here is fine).
+ *
+ * - BENCH_N: messages per measured run of the batched configs (default 2,000,000)
+ * - BENCH_REPS: measured repetitions per config; the median is reported (default 5)
+ * - BENCH_PUBLISH_BATCH: messages per publish call / fastq feed (default 10,000)
+ * - BENCH_ONLY: comma list of cases to run, e.g. `memory:512x8,fastq:64` (default: all)
+ * - BENCH_JSON: write the results as JSON to this path too
+ */
+export interface BenchSettings {
+  readonly n: number;
+  readonly reps: number;
+  readonly publishBatch: number;
+  readonly only: ReadonlySet<string> | undefined;
+  readonly jsonPath: string | undefined;
+}
+
+export function readSettings(env: NodeJS.ProcessEnv = process.env): BenchSettings {
+  const only = env.BENCH_ONLY?.trim();
+  return {
+    n: positiveInt(env.BENCH_N, 'BENCH_N', 2_000_000),
+    reps: positiveInt(env.BENCH_REPS, 'BENCH_REPS', 5),
+    publishBatch: positiveInt(env.BENCH_PUBLISH_BATCH, 'BENCH_PUBLISH_BATCH', 10_000),
+    only: only ? new Set(only.split(',').map((s) => s.trim())) : undefined,
+    jsonPath: env.BENCH_JSON || undefined,
+  };
+}
+
+function positiveInt(raw: string | undefined, name: string, fallback: number): number {
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw.replaceAll('_', ''));
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive integer, got ${JSON.stringify(raw)}`);
+  return n;
+}
