@@ -66,3 +66,4 @@ export { createIdGenerator, type IdGenerator } from './util/ids.js';
 export { noopLogger, type Logger } from './util/logger.js';
 export { sleep } from './util/sleep.js';
 export { optionalInt, optionalNumber, optionalBoolean, optionalOneOf, requireObject, rejectUnknownKeys } from './util/validate.js';
+export { encodeJsonPayload, decodeJsonPayload } from './util/json-payload.js';

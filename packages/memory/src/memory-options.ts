@@ -1,4 +1,4 @@
-import { ConfigError, optionalInt, optionalNumber, rejectUnknownKeys, requireObject, validateQueueName, ValidationError } from '@mqkit/core';
+import { ConfigError, optionalInt, optionalOneOf, optionalNumber, rejectUnknownKeys, requireObject, validateQueueName, ValidationError } from '@mqkit/core';
 import { MemoryBroker } from './memory-broker.js';
 
 export interface MemoryOptions {
@@ -18,17 +18,24 @@ export interface MemoryOptions {
   readonly dedupeWindowMs?: number;
   /** Declared queue names. When given, any other name throws UnknownQueueError. Default: any name. */
   readonly queues?: readonly string[];
+  /**
+   * `'none'` (default): payloads are passed by reference, the fastest. `'json'`: each payload is
+   * stored as JSON and every delivery parses its own copy, as a durable provider would — a payload
+   * JSON cannot carry is refused at publish with a ValidationError, and mutations never leak
+   * between publisher, deliveries and retries. Use `'json'` in tests of code headed for a durable provider.
+   */
+  readonly serialization?: 'none' | 'json';
 }
 
 export interface ResolvedMemoryOptions {
   readonly broker: MemoryBroker;
-  readonly ownBroker: boolean;
   readonly capacity: number;
   readonly dedupeWindowMs: number;
   readonly queues: ReadonlySet<string> | undefined;
+  readonly serialization: 'none' | 'json';
 }
 
-const KEYS = ['broker', 'capacity', 'dedupeWindowMs', 'queues'];
+const KEYS = ['broker', 'capacity', 'dedupeWindowMs', 'queues', 'serialization'];
 
 export function resolveMemoryOptions(input: unknown): ResolvedMemoryOptions {
   const o = input === undefined ? {} : requireObject(input, 'memory options', 'call memory() or memory({ capacity, … })');
@@ -54,9 +61,9 @@ export function resolveMemoryOptions(input: unknown): ResolvedMemoryOptions {
   }
   return {
     broker: o.broker ?? new MemoryBroker(),
-    ownBroker: o.broker === undefined,
     capacity: optionalInt(o.capacity, 'memory.capacity', 1, 1_000_000),
     dedupeWindowMs: optionalNumber(o.dedupeWindowMs, 'memory.dedupeWindowMs', 0, 0),
     queues,
+    serialization: optionalOneOf(o.serialization, 'memory.serialization', ['none', 'json'], 'none'),
   };
 }

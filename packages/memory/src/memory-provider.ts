@@ -2,7 +2,9 @@ import {
   QueueFullError,
   UnknownQueueError,
   ValidationError,
+  encodeJsonPayload,
   type Capabilities,
+  type CapabilityNotes,
   type DeadLetter,
   type DeadLetterStore,
   type Message,
@@ -19,7 +21,7 @@ import { resolveMemoryOptions, type MemoryOptions, type ResolvedMemoryOptions } 
 import { MemoryReceiver, type ReceiverHost } from './memory-receiver.js';
 import type { QueueStore } from './store/queue-store.js';
 
-const CAPABILITIES: Capabilities = Object.freeze({
+const BASE_CAPABILITIES: Omit<Capabilities, 'isolatedPayloads'> = Object.freeze({
   delay: true,
   expiry: true,
   dedupe: true,
@@ -41,8 +43,8 @@ type State = 'new' | 'open' | 'crashed' | 'closed';
  */
 export class MemoryProvider implements QueueProvider, ReceiverHost {
   readonly name = 'memory';
-  readonly capabilities = CAPABILITIES;
-  readonly capabilityNotes = { persistence: 'messages live in this process and are lost when it exits' };
+  readonly capabilities: Capabilities;
+  readonly capabilityNotes: CapabilityNotes;
   readonly deadLetters: DeadLetterStore;
   readonly #options: ResolvedMemoryOptions;
   readonly #receivers = new Set<MemoryReceiver>();
@@ -51,6 +53,12 @@ export class MemoryProvider implements QueueProvider, ReceiverHost {
 
   constructor(options?: MemoryOptions) {
     this.#options = resolveMemoryOptions(options);
+    const json = this.#options.serialization === 'json';
+    this.capabilities = Object.freeze({ ...BASE_CAPABILITIES, isolatedPayloads: json });
+    this.capabilityNotes = {
+      persistence: 'messages live in this process and are lost when it exits',
+      ...(json ? {} : { isolatedPayloads: "payloads are passed by reference; use memory({ serialization: 'json' }) for copies" }),
+    };
     this.deadLetters = {
       list: async (queue, options = {}) => this.#store(queue).listDead(options.limit ?? 100, options.cursor),
       replay: async (queue, selector) => ({ replayed: this.#store(queue).replayDead(selector) }),
@@ -72,6 +80,8 @@ export class MemoryProvider implements QueueProvider, ReceiverHost {
   async publish(queue: string, messages: readonly NewMessage[], options: PublishOptions): Promise<PublishResult> {
     this.assertAlive();
     const store = this.#store(queue);
+    // Encode first: a payload that cannot be stored is refused before waiting for room.
+    const encoded = this.#options.serialization === 'json' ? messages.map((m, i) => encodeJsonPayload(m.payload, i, 'memory')) : undefined;
     const { capacity } = this.#options;
     if (store.size + messages.length > capacity) {
       if (messages.length > capacity) {
@@ -81,7 +91,7 @@ export class MemoryProvider implements QueueProvider, ReceiverHost {
       await store.waitForSpace(messages.length, capacity, options.signal);
       this.assertAlive();
     }
-    return store.insert(messages);
+    return store.insert(messages, encoded);
   }
 
   receiver(queue: string, options: ReceiverOptions): Receiver {

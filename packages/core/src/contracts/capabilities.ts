@@ -25,6 +25,12 @@ export interface Capabilities {
   readonly perMessageSettle: boolean;
   /** `queue.pull()`: a one-shot fetch-process-settle for cron-style use. */
   readonly pull: boolean;
+  /**
+   * Every delivery carries its own copy of the payload as it was published (it went through a
+   * serializer): mutating the published object or a delivered payload changes no later delivery,
+   * and a payload that cannot be serialized is refused at publish with a ValidationError.
+   */
+  readonly isolatedPayloads: boolean;
 }
 
 export type CapabilityName = keyof Capabilities;
@@ -44,4 +50,5 @@ export const CAPABILITY_NAMES: readonly CapabilityName[] = [
   'crashRecovery',
   'perMessageSettle',
   'pull',
+  'isolatedPayloads',
 ];

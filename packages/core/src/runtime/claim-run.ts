@@ -79,6 +79,9 @@ export class ClaimRun {
   start(): void {
     const { lifecycle, queue, consumerId, processor } = this.#deps;
     const messages = this.#claim.messages;
+    if (lifecycle.has('lease.acquired')) {
+      lifecycle.emit('lease.acquired', { queue, resource: this.#claim.id, owner: consumerId, token: this.#claim.token, at: this.#startedAt });
+    }
     if (lifecycle.has('message.received')) {
       lifecycle.emit('message.received', { queue, consumerId, messages, at: this.#startedAt });
     }
@@ -259,6 +262,9 @@ export class ClaimRun {
       return this.#finish({ acked: 0, retried: 0, deadLettered: 0, released: 0, interrupted: true });
     }
     const at = clock.now();
+    if (lifecycle.has('lease.released')) {
+      lifecycle.emit('lease.released', { queue, resource: this.#claim.id, owner: consumerId, token: this.#claim.token, at });
+    }
     if (plan.ack.length > 0 && lifecycle.has('message.processed')) {
       lifecycle.emit('message.processed', { queue, consumerId, messages: plan.ack, durationMs: at - this.#startedAt, at });
     }

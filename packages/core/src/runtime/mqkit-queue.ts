@@ -5,12 +5,14 @@ import type { Capabilities } from '../contracts/capabilities.js';
 import type { DeadLetterStore } from '../contracts/dead-letter.js';
 import type { OutgoingMessage, PayloadOf, QueueName } from '../contracts/message.js';
 import type { Processor } from '../contracts/processor.js';
+import type { Receiver } from '../contracts/provider.js';
 import type { CloseOptions, ConsumeOptions, Consumer, PublishOptions, PublishResult, PullOptions, PullResult, Queue, QueueStats } from '../contracts/queue.js';
 import type { Lifecycle } from '../lifecycle/lifecycle.js';
 import { abortedSignal, sleep } from '../util/sleep.js';
 import { buildMessages, validateQueueName } from './build-messages.js';
 import { ClaimRun, type ClaimRunDeps } from './claim-run.js';
 import { resolveConsumeSettings } from './consume-settings.js';
+import { releaseAll } from './outcome-settlement.js';
 import { QueueConsumer } from './queue-consumer.js';
 
 const DEFAULT_CLOSE_TIMEOUT_MS = 30_000;
@@ -29,6 +31,8 @@ export class MqkitQueue implements Queue {
   readonly #config: ResolvedConfig;
   readonly #consumers = new Set<QueueConsumer>();
   readonly #pulls = new Set<ClaimRun>();
+  /** Receivers of pulls still waiting for a message: close() ends their wait. */
+  readonly #pullReceivers = new Set<Receiver>();
 
   constructor(config: ResolvedConfig) {
     this.#config = config;
@@ -88,8 +92,15 @@ export class MqkitQueue implements Queue {
     if (typeof waitMs !== 'number' || !(waitMs >= 0)) throw new ValidationError('waitMs', `expected ms ≥ 0, got ${String(waitMs)}`, 'pass waitMs: 0 or more');
     const deps = this.#runDeps(queue, processor as Processor, rest, 'pull');
     const wait = waitMs === 0 ? abortedSignal() : signal ? AbortSignal.any([signal, AbortSignal.timeout(waitMs)]) : AbortSignal.timeout(waitMs);
+    this.#pullReceivers.add(deps.receiver);
     try {
       const claim = await deps.receiver.receive(max, wait);
+      this.#pullReceivers.delete(deps.receiver);
+      if (claim !== null && this.#state !== 'open') {
+        // close() raced the wait: hand the messages back untouched.
+        await deps.receiver.settle(claim, releaseAll(claim.messages));
+        return { received: 0, acked: 0, retried: 0, deadLettered: 0, interrupted: false };
+      }
       if (claim === null) return { received: 0, acked: 0, retried: 0, deadLettered: 0, interrupted: false };
       const run = new ClaimRun(deps, claim);
       this.#pulls.add(run);
@@ -104,6 +115,7 @@ export class MqkitQueue implements Queue {
         interrupted: summary.interrupted,
       };
     } finally {
+      this.#pullReceivers.delete(deps.receiver);
       await deps.receiver.close();
     }
   }
@@ -121,6 +133,7 @@ export class MqkitQueue implements Queue {
 
   async #close(timeoutMs: number): Promise<void> {
     this.#state = 'closing';
+    await Promise.all([...this.#pullReceivers].map((receiver) => receiver.close()));
     const deadline = new AbortController();
     const pulls = Promise.all([...this.#pulls].map((run) => run.done));
     await Promise.all([

@@ -68,7 +68,8 @@ export class QueueStore {
     this.#ordered = true;
   }
 
-  insert(messages: readonly NewMessage[]): PublishResult {
+  /** Stores messages; `encoded[i]` is message i's payload as JSON (serialization 'json'). */
+  insert(messages: readonly NewMessage[], encoded?: readonly string[]): PublishResult {
     const now = this.now();
     const ids = new Array<string>(messages.length);
     let duplicates: DuplicateRef[] | undefined;
@@ -86,7 +87,15 @@ export class QueueStore {
         this.#dedupe.hold(key, message.id);
       }
       ids[i] = message.id;
-      const record: MessageRecord = { message, seq: ++this.#seq, attempt: 0, runAt: message.runAt, abandoned: false, lastError: undefined };
+      const record: MessageRecord = {
+        message,
+        seq: ++this.#seq,
+        attempt: 0,
+        runAt: message.runAt,
+        abandoned: false,
+        lastError: undefined,
+        encoded: encoded?.[i],
+      };
       if (record.runAt <= now) this.#ready.push(record);
       else {
         this.#delayed.push(record);
@@ -208,7 +217,7 @@ export class QueueStore {
       if (message.dedupeKey !== undefined && this.#dedupe.holder(message.dedupeKey, now) === undefined) {
         this.#dedupe.hold(message.dedupeKey, message.id);
       }
-      this.#ready.push({ message, seq: ++this.#seq, attempt: 0, runAt: now, abandoned: false, lastError: undefined });
+      this.#ready.push({ message, seq: ++this.#seq, attempt: 0, runAt: now, abandoned: false, lastError: undefined, encoded: old.encoded });
     }
     this.#serve();
     return records.length;

@@ -11,6 +11,8 @@ export interface MessageRecord {
   /** Its last lease expired without a settlement: its consumer probably died holding it. */
   abandoned: boolean;
   lastError: SerializedError | undefined;
+  /** The payload as JSON text, with `serialization: 'json'`; each delivery parses its own copy. */
+  readonly encoded: string | undefined;
 }
 
 export function byRunAt(a: MessageRecord, b: MessageRecord): boolean {
@@ -24,7 +26,7 @@ export function deliver(record: MessageRecord, maxAttempts: number): Message {
     id: m.id,
     queue: m.queue,
     type: m.type,
-    payload: m.payload,
+    payload: record.encoded === undefined ? m.payload : JSON.parse(record.encoded),
     createdAt: m.createdAt,
     runAt: record.runAt,
     expiresAt: m.expiresAt,
