@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { runFastq } from './fastq-run.js';
-import { describeMachine } from './machine.js';
+import { describeLoad, describeMachine } from './machine.js';
 import { runMemory, type MemoryCase } from './memory-run.js';
 import { summarise, type CaseResult, type RunResult } from './result.js';
 import { readSettings } from './settings.js';
@@ -85,6 +85,7 @@ async function main(): Promise<number> {
     `N = ${settings.n.toLocaleString('en-US')} per run (batchSize-1 cases: N/20), publish/feed batches of ${publishBatch.toLocaleString('en-US')}, ` +
       `1 short warm-up + ${settings.reps} measured runs per case (round-robin), median reported${(globalThis as { gc?: unknown }).gc ? ', GC between runs' : ''}`,
   );
+  console.log(`${describeLoad()} at the start`);
   process.stderr.write('running…\n');
   const results = await measureAll(cases);
 
@@ -108,6 +109,7 @@ async function main(): Promise<number> {
     const spread = perRound.length > 1 ? ` (per round ${perRound[0]!.toFixed(2)}–${perRound[perRound.length - 1]!.toFixed(2)})` : '';
     console.log(`memory/fastq: ${ratio.toFixed(2)}${spread}   target ≥ ${TARGET_RATIO}   ${pass ? 'MET' : 'NOT MET'}`);
   }
+  console.log(`${describeLoad()} at the end`);
   console.log(`bench took ${((performance.now() - startedAt) / 1000).toFixed(0)} s`);
   if (settings.jsonPath) {
     writeFileSync(settings.jsonPath, JSON.stringify({ machine: describeMachine(), settings: { ...settings, only: settings.only && [...settings.only] }, results }, null, 2));
