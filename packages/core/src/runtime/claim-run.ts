@@ -110,7 +110,8 @@ export class ClaimRun {
     void this.#settle(releaseAll(this.#claim.messages), true);
   }
 
-  #signal(): AbortSignal {
+  /** The processor's signal, made on first use. */
+  signal(): AbortSignal {
     if (this.#controller === undefined) {
       this.#controller = new AbortController();
       if (this.#abortReason !== undefined) this.#controller.abort(this.#abortReason);
@@ -118,27 +119,16 @@ export class ClaimRun {
     return this.#controller.signal;
   }
 
+  get leaseExpiresAt(): number {
+    return this.#leaseExpiresAt;
+  }
+
+  get deadline(): number {
+    return this.#deadline;
+  }
+
   #context(): ProcessorContext {
-    // The getters below must read the run's current lease and deadline, not a snapshot.
-    // eslint-disable-next-line @typescript-eslint/no-this-alias
-    const run = this;
-    const { queue, consumerId, logger } = this.#deps;
-    return {
-      get signal() {
-        return run.#signal();
-      },
-      queue,
-      consumerId,
-      shardId: this.#claim.shardId,
-      get leaseExpiresAt() {
-        return run.#leaseExpiresAt;
-      },
-      get deadline() {
-        return run.#deadline;
-      },
-      extendLease: (ms: number) => this.#extend(ms),
-      logger,
-    };
+    return new RunContext(this, this.#deps, this.#claim.shardId);
   }
 
   #onProcessorResult(value: void | readonly (Outcome | undefined)[]): void {
@@ -223,7 +213,8 @@ export class ClaimRun {
     }
   }
 
-  async #extend(ms: number): Promise<void> {
+  /** `ctx.extendLease`. */
+  async extendLease(ms: number): Promise<void> {
     if (this.#state !== 'processing') throw this.#abortReason ?? new LeaseLostError();
     const now = this.#deps.clock.now();
     this.#deadline = Math.max(this.#deadline, now + ms);
@@ -296,5 +287,41 @@ export class ClaimRun {
     this.#state = 'done';
     this.#clearTimer();
     this.#resolveDone(summary);
+  }
+}
+
+/**
+ * The `ctx` a processor gets. A class, not an object literal with getters: V8 keeps class
+ * instances in fast mode, and a literal with accessors made per batch cost full GCs.
+ */
+class RunContext implements ProcessorContext {
+  readonly queue: string;
+  readonly consumerId: string;
+  readonly logger: Logger;
+
+  constructor(
+    private readonly run: ClaimRun,
+    deps: ClaimRunDeps,
+    readonly shardId: string | undefined,
+  ) {
+    this.queue = deps.queue;
+    this.consumerId = deps.consumerId;
+    this.logger = deps.logger;
+  }
+
+  get signal(): AbortSignal {
+    return this.run.signal();
+  }
+
+  get leaseExpiresAt(): number {
+    return this.run.leaseExpiresAt;
+  }
+
+  get deadline(): number {
+    return this.run.deadline;
+  }
+
+  extendLease(ms: number): Promise<void> {
+    return this.run.extendLease(ms);
   }
 }
