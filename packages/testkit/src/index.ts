@@ -1,0 +1,18 @@
+/**
+ * @mqkit/testkit — the conformance suite every mqkit provider runs, and the helpers it is made of.
+ */
+export { runQueueConformance, skipReason } from './run.js';
+export type {
+  TestApi,
+  ItLike,
+  TestFn,
+  ConformanceTarget,
+  ConformanceWorld,
+  ConformanceOptions,
+  ConformanceCase,
+  CaseContext,
+  CaseWorld,
+  Requirement,
+} from './types.js';
+export { CASE_GROUPS } from './cases/index.js';
+export * from './helpers/index.js';
