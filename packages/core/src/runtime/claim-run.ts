@@ -54,12 +54,15 @@ export class ClaimRun {
   #timer: ReturnType<typeof setTimeout> | undefined;
   #interruptedAt = 0;
   #resolveDone!: (summary: ClaimSummary) => void;
-  #resolveSlot!: () => void;
+  #resolveFinished!: () => void;
+  /** Two flags: the claim is settled, and the processor has returned. Both → `finished`. */
+  #settled = false;
+  #returned = false;
 
   /** Resolves when the claim is settled (or its lease was lost). */
   readonly done: Promise<ClaimSummary>;
-  /** Resolves when the processor has returned too: the concurrency slot is free again. */
-  readonly slotFree: Promise<void>;
+  /** Resolves when the claim is settled and the processor has returned: the concurrency slot is free again. */
+  readonly finished: Promise<void>;
 
   constructor(deps: ClaimRunDeps, claim: Claim) {
     this.#deps = deps;
@@ -68,7 +71,7 @@ export class ClaimRun {
     this.#deadline = this.#startedAt + deps.settings.timeoutMs;
     this.#leaseExpiresAt = claim.leaseExpiresAt;
     this.done = new Promise((resolve) => (this.#resolveDone = resolve));
-    this.slotFree = new Promise((resolve) => (this.#resolveSlot = resolve));
+    this.finished = new Promise((resolve) => (this.#resolveFinished = resolve));
   }
 
   get processing(): boolean {
@@ -85,7 +88,7 @@ export class ClaimRun {
     if (lifecycle.has('message.received')) {
       lifecycle.emit('message.received', { queue, consumerId, messages, at: this.#startedAt });
     }
-    this.#schedule();
+    armSoon(this);
     let result: ReturnType<Processor>;
     try {
       result = processor(messages, this.#context());
@@ -108,6 +111,11 @@ export class ClaimRun {
     if (this.#state !== 'processing') return;
     this.#interrupt(new ShutdownError());
     void this.#settle(releaseAll(this.#claim.messages), true);
+  }
+
+  /** Start the deadline/renewal timer if the processor is still running (see {@link armSoon}). */
+  arm(): void {
+    if (this.#state === 'processing' && this.#timer === undefined) this.#schedule();
   }
 
   /** The processor's signal, made on first use. */
@@ -135,14 +143,15 @@ export class ClaimRun {
     if (this.#state !== 'processing') return this.#onLateReturn();
     const now = this.#deps.clock.now();
     const plan = value === undefined ? ackAll(this.#claim.messages) : fromOutcomes(this.#claim.messages, value, this.#deps.settings.retry, now);
-    this.#resolveSlot();
-    void this.#settle(plan, false);
+    this.#processorReturned();
+    void this.#settle(plan, false, now);
   }
 
   #onProcessorError(error: unknown): void {
     if (this.#state !== 'processing') return this.#onLateReturn();
-    this.#resolveSlot();
-    void this.#settle(failAll(this.#claim.messages, error, this.#deps.settings.retry, this.#deps.clock.now()), false);
+    this.#processorReturned();
+    const now = this.#deps.clock.now();
+    void this.#settle(failAll(this.#claim.messages, error, this.#deps.settings.retry, now), false, now);
   }
 
   /** The processor returned after its claim was already decided: free the slot and say how long it overran. */
@@ -152,7 +161,7 @@ export class ClaimRun {
     if (lifecycle.has('processor.overrun')) {
       lifecycle.emit('processor.overrun', { queue, consumerId, messages: this.#claim.messages, overrunMs: at - this.#interruptedAt, at });
     }
-    this.#resolveSlot();
+    this.#processorReturned();
   }
 
   #interrupt(reason: Error): void {
@@ -237,7 +246,8 @@ export class ClaimRun {
     this.#finish({ acked: 0, retried: 0, deadLettered: 0, released: 0, interrupted: true });
   }
 
-  async #settle(plan: PlannedSettlement, interrupted: boolean): Promise<void> {
+  /** `now`: when the outcome was decided; events of a settlement done at once carry it. */
+  async #settle(plan: PlannedSettlement, interrupted: boolean, now?: number): Promise<void> {
     this.#state = 'settling';
     this.#clearTimer();
     const { receiver, lifecycle, queue, consumerId, clock, logger } = this.#deps;
@@ -252,7 +262,7 @@ export class ClaimRun {
       }
       return this.#finish({ acked: 0, retried: 0, deadLettered: 0, released: 0, interrupted: true });
     }
-    const at = clock.now();
+    const at = now ?? clock.now();
     if (lifecycle.has('lease.released')) {
       lifecycle.emit('lease.released', { queue, resource: this.#claim.id, owner: consumerId, token: this.#claim.token, at });
     }
@@ -286,7 +296,15 @@ export class ClaimRun {
   #finish(summary: ClaimSummary): void {
     this.#state = 'done';
     this.#clearTimer();
+    disarm(this);
     this.#resolveDone(summary);
+    this.#settled = true;
+    if (this.#returned) this.#resolveFinished();
+  }
+
+  #processorReturned(): void {
+    this.#returned = true;
+    if (this.#settled) this.#resolveFinished();
   }
 }
 
@@ -324,4 +342,30 @@ class RunContext implements ProcessorContext {
   extendLease(ms: number): Promise<void> {
     return this.run.extendLease(ms);
   }
+}
+
+/**
+ * Most batches finish within the turn they start in, so their deadline timer would be created
+ * only to be cleared. Runs are armed once per event-loop turn instead, for those still
+ * processing; the timer still fires at the run's own deadline (computed from its start).
+ */
+const unarmed = new Set<ClaimRun>();
+let armScheduled = false;
+
+function armSoon(run: ClaimRun): void {
+  unarmed.add(run);
+  if (armScheduled) return;
+  armScheduled = true;
+  setImmediate(armAll);
+}
+
+/** A run that finished before its turn ended leaves the set (it must not be kept alive until then). */
+function disarm(run: ClaimRun): void {
+  unarmed.delete(run);
+}
+
+function armAll(): void {
+  armScheduled = false;
+  for (const run of unarmed) run.arm();
+  unarmed.clear();
 }

@@ -91,9 +91,8 @@ export class QueueConsumer implements Consumer {
       const run = new ClaimRun(this.#deps, claim);
       this.#runs.add(run);
       run.start();
-      void run.done.then(() => this.#runs.delete(run));
-      await run.slotFree;
-      await run.done;
+      await run.finished;
+      this.#runs.delete(run);
     }
   }
 
