@@ -9,7 +9,11 @@ export interface Capabilities {
   readonly expiry: boolean;
   /** `dedupeKey` suppresses a second publish inside the dedupe window and reports it. */
   readonly dedupe: boolean;
-  /** A consumer with `ordered: true` gets messages of one partition key in publish order, one at a time. */
+  /**
+   * A consumer with `ordered: true` gets the messages of one partition key one at a time, in due
+   * order: by `runAt`, then publish order (so publish order when nothing is delayed). A message
+   * waiting for its retry keeps its key: later messages of the key wait behind it.
+   */
   readonly ordering: boolean;
   /** Messages survive a restart of the process (and of the broker, where it is durable). */
   readonly persistence: boolean;

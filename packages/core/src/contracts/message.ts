@@ -52,8 +52,8 @@ export interface Message<P = unknown> {
   /** After this many deliveries a failing message is dead-lettered instead of retried. */
   readonly maxAttempts: number;
   /**
-   * Ordering and sharding key. Messages with the same key are delivered in publish order to a
-   * consumer that asks for ordering (and always on Kinesis).
+   * Ordering and sharding key. Messages with the same key are delivered in due order (runAt, then
+   * publish order), one at a time, to a consumer that asks for ordering (and always on Kinesis).
    */
   readonly partitionKey?: string | undefined;
   /** Idempotent-publish key: a second publish with the same key inside the dedupe window is suppressed. */

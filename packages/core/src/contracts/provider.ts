@@ -58,7 +58,7 @@ export interface ReceiverOptions {
   readonly leaseMs: number;
   /** Used for messages published without their own `maxAttempts`. */
   readonly maxAttempts: number;
-  /** Deliver at most one message per partition key at a time, in publish order. */
+  /** Deliver at most one message per partition key at a time, in due order (runAt, then publish order); a retrying message keeps its key. */
   readonly ordered: boolean;
 }
 

@@ -90,7 +90,7 @@ export interface ConsumeOptions {
   readonly leaseMs?: number;
   /** Retry policy over the queue's defaults. */
   readonly retry?: RetryPolicyInput;
-  /** At most one in-flight message per partition key, in publish order (needs `capabilities.ordering`). */
+  /** At most one in-flight message per partition key, in due order: runAt, then publish order (needs `capabilities.ordering`). */
   readonly ordered?: boolean;
   /** Stops the consumer when it aborts (graceful, like `stop()`). */
   readonly signal?: AbortSignal;
