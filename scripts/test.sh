@@ -5,23 +5,10 @@
 # a test needs them; DATABASE_URL / REDIS_URL override), the packaging test, and the examples'
 # type-check. Stops at the first failing step.
 set -euo pipefail
-cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-export TURBO_TELEMETRY_DISABLED=1
-
-step() {
-  printf '\n==> %s\n' "$*"
-}
-
-# shellcheck source=lib/ensure-pnpm.sh
-source scripts/lib/ensure-pnpm.sh
-
-step "pnpm"
-ensure_pnpm
-echo "node $(node --version), pnpm $(pnpm --version)"
-
-step "install (pnpm install --frozen-lockfile)"
-pnpm install --frozen-lockfile
+# shellcheck source=lib/bootstrap.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/bootstrap.sh"
+bootstrap
 
 step "build (pnpm build)"
 pnpm build

@@ -1,6 +1,7 @@
 import { createQueue, type LifecycleListener, type Processor } from '@mqkit/core';
 import { memory } from '@mqkit/memory';
-import { Histogram } from './histogram.js';
+// The demo's histogram, so the demo and the bench measure latency the same way.
+import { Histogram } from '@mqkit/example-demo/histogram';
 import type { RunResult } from './result.js';
 
 export interface MemoryCase {
