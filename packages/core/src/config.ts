@@ -3,7 +3,7 @@ import { Lifecycle, type LifecycleErrorHandler } from './lifecycle/lifecycle.js'
 import type { LifecycleListener } from './lifecycle/events.js';
 import type { QueueProvider } from './contracts/provider.js';
 import type { ConsumeOptions } from './contracts/queue.js';
-import { DEFAULT_CONSUME_SETTINGS, resolveConsumeSettings, type ConsumeSettings } from './runtime/consume-settings.js';
+import { DEFAULT_CONSUME_SETTINGS, DEFAULTS_KEYS, resolveConsumeSettings, type ConsumeSettings } from './runtime/consume-settings.js';
 import { systemClock, type Clock } from './util/clock.js';
 import { createIdGenerator, type IdGenerator } from './util/ids.js';
 import { noopLogger, type Logger } from './util/logger.js';
@@ -23,6 +23,8 @@ export interface QueueConfig {
   readonly clock?: Clock;
   /** Default: a fast random-prefix + counter generator. */
   readonly ids?: IdGenerator;
+  /** Random source in [0, 1) for retry jitter. Default `Math.random`; inject a fixed one in tests. */
+  readonly random?: () => number;
   /** Consumer defaults for every `consume`/`pull` of this queue (each call can override). */
   readonly defaults?: Omit<ConsumeOptions, 'signal' | 'consumerId'>;
 }
@@ -35,9 +37,10 @@ export interface ResolvedConfig {
   readonly clock: Clock;
   readonly ids: IdGenerator;
   readonly defaults: ConsumeSettings;
+  readonly random: () => number;
 }
 
-const KEYS = ['provider', 'lifecycle', 'onLifecycleError', 'logger', 'clock', 'ids', 'defaults'];
+const KEYS = ['provider', 'lifecycle', 'onLifecycleError', 'logger', 'clock', 'ids', 'random', 'defaults'];
 const PROVIDER_METHODS = ['open', 'publish', 'receiver', 'stats', 'close'] as const;
 
 export function resolveConfig(input: unknown): ResolvedConfig {
@@ -70,7 +73,8 @@ export function resolveConfig(input: unknown): ResolvedConfig {
     logger,
     clock,
     ids: optionalFunction<IdGenerator>(config.ids, 'ids', createIdGenerator()),
-    defaults: resolveConsumeSettings(config.defaults, 'defaults', DEFAULT_CONSUME_SETTINGS),
+    defaults: resolveConsumeSettings(config.defaults, 'defaults', DEFAULT_CONSUME_SETTINGS, DEFAULTS_KEYS),
+    random: optionalFunction<() => number>(config.random, 'random', Math.random),
   };
 }
 

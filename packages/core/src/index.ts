@@ -52,7 +52,6 @@ export type {
   LifecycleHandler,
   AnyLifecycleEvent,
   LeaseEvent,
-  PublishedRef,
   StopReason,
 } from './lifecycle/events.js';
 

@@ -1,8 +1,10 @@
+import { ConfigError } from '@mqkit/core';
 import { QueueStore } from './store/queue-store.js';
 
 /**
  * In-process storage shared by memory providers: one {@link QueueStore} per queue name. Timers run
  * while at least one provider is attached; the messages stay as long as the broker object lives.
+ * The first provider attached supplies the clock; all must agree on `dedupeWindowMs`.
  */
 export class MemoryBroker {
   readonly #stores = new Map<string, QueueStore>();
@@ -27,6 +29,14 @@ export class MemoryBroker {
 
   /** @internal A provider starts using this broker. The first one sets the clock and dedupe window. */
   attach(now: () => number, dedupeWindowMs: number): void {
+    if (this.#attached > 0 && dedupeWindowMs !== this.#dedupeWindowMs) {
+      throw new ConfigError(
+        'memory.dedupeWindowMs',
+        `${dedupeWindowMs} differs from the ${this.#dedupeWindowMs} of the providers already on this broker`,
+        'give every memory provider sharing a broker the same dedupeWindowMs',
+        { source: 'memory' },
+      );
+    }
     if (this.#attached++ === 0) {
       this.#now = now;
       this.#dedupeWindowMs = dedupeWindowMs;

@@ -1,4 +1,6 @@
 import {
+  ClosedError,
+  ConfigError,
   QueueFullError,
   UnknownQueueError,
   ValidationError,
@@ -49,6 +51,8 @@ export class MemoryProvider implements QueueProvider, ReceiverHost {
   readonly #options: ResolvedMemoryOptions;
   readonly #receivers = new Set<MemoryReceiver>();
   #state: State = 'new';
+  /** Aborted by close(): publishers waiting for room get a ClosedError instead of hanging. */
+  readonly #closing = new AbortController();
   #context: ProviderContext | undefined;
 
   constructor(options?: MemoryOptions) {
@@ -71,6 +75,9 @@ export class MemoryProvider implements QueueProvider, ReceiverHost {
   }
 
   open(context: ProviderContext): Promise<void> {
+    if (this.#state !== 'new') {
+      throw new ConfigError('provider', 'this memory provider was already opened by a queue', 'call memory() once per createQueue(); share storage with memory({ broker })', { source: 'memory' });
+    }
     this.#context = context;
     this.#state = 'open';
     this.#options.broker.attach(() => context.clock.now(), this.#options.dedupeWindowMs);
@@ -83,15 +90,19 @@ export class MemoryProvider implements QueueProvider, ReceiverHost {
     // Encode first: a payload that cannot be stored is refused before waiting for room.
     const encoded = this.#options.serialization === 'json' ? messages.map((m, i) => encodeJsonPayload(m.payload, i, 'memory')) : undefined;
     const { capacity } = this.#options;
-    if (store.size + messages.length > capacity) {
-      if (messages.length > capacity) {
-        throw new ValidationError('messages', `a batch of ${messages.length} is larger than the queue's capacity ${capacity}`, 'publish smaller batches or raise memory({ capacity })', { source: 'memory' });
-      }
+    if (messages.length > capacity) {
+      throw new ValidationError('messages', `a batch of ${messages.length} is larger than the queue's capacity ${capacity}`, 'publish smaller batches or raise memory({ capacity })', { source: 'memory' });
+    }
+    // Re-check after every wake-up: several waiting publishers may be woken by one take, and only
+    // those that still fit may insert (the others wait again, at the front).
+    for (let retry = false; store.size + messages.length > capacity; retry = true) {
       if (options.onFull === 'reject') throw new QueueFullError(queue, capacity, { source: 'memory' });
-      await store.waitForSpace(messages.length, capacity, options.signal);
+      const signal = options.signal ? AbortSignal.any([options.signal, this.#closing.signal]) : this.#closing.signal;
+      await store.waitForSpace(messages.length, capacity, signal, retry);
       this.assertAlive();
     }
-    return store.insert(messages, encoded);
+    // In 'json' mode nothing the publisher keeps a reference to is stored: headers are copied too.
+    return store.insert(encoded === undefined ? messages : messages.map((m) => ({ ...m, headers: { ...m.headers } })), encoded);
   }
 
   receiver(queue: string, options: ReceiverOptions): Receiver {
@@ -112,6 +123,7 @@ export class MemoryProvider implements QueueProvider, ReceiverHost {
   close(): Promise<void> {
     if (this.#state === 'open' || this.#state === 'crashed') this.#options.broker.detach();
     this.#state = 'closed';
+    this.#closing.abort(new ClosedError('publish() waiting for room', { source: 'memory' }));
     return Promise.resolve();
   }
 
@@ -127,9 +139,9 @@ export class MemoryProvider implements QueueProvider, ReceiverHost {
   }
 
   assertAlive(): void {
-    if (this.#state !== 'open') {
-      throw new Error(`[mqkit] [memory] this provider is ${this.#state === 'crashed' ? 'crashed (simulateCrash)' : 'closed'}`);
-    }
+    if (this.#state === 'open') return;
+    if (this.#state === 'crashed') throw new Error('[mqkit] [memory] this provider crashed (simulateCrash): a dead process settles nothing');
+    throw new ClosedError('use of a memory provider', { source: 'memory' });
   }
 
   expired(queue: string, message: Message, now: number): void {

@@ -45,7 +45,10 @@ export interface Message<P = unknown> {
   readonly createdAt: number;
   /** Not delivered before this time (epoch ms): publish time plus any delay, or the retry time. */
   readonly runAt: number;
-  /** Discarded, with a `message.expired` event, if not delivered before this time (epoch ms). */
+  /**
+   * Discarded, with a `message.expired` event, if not delivered before this time (epoch ms) — this
+   * includes a retry that comes due after it.
+   */
   readonly expiresAt?: number | undefined;
   /** 1-based delivery count: 1 on the first delivery, incremented by every redelivery. */
   readonly attempt: number;

@@ -4,7 +4,7 @@ import type { Outcome } from './outcome.js';
 
 /**
  * Handles a batch. Rules:
- * - Resolve with nothing: every message is acked.
+ * - Resolve with nothing (or null): every message is acked.
  * - Resolve with an array of {@link Outcome}s (index-aligned with `messages`): each message is
  *   settled on its own; one bad message does not fail its neighbours. `undefined` entries are acks.
  * - Throw (reject): every message of the batch failed with that error; it is classified by its class
@@ -32,7 +32,9 @@ export interface ProcessorContext {
   readonly deadline: number;
   /**
    * Long work: push the deadline to at least `ms` from now and renew the lease now. Rejects with
-   * {@link LeaseLostError} if the lease was already lost (the signal aborts too).
+   * {@link LeaseLostError} if the lease was lost (the signal aborts too), or with the signal's
+   * reason if the batch already timed out or was aborted at shutdown; {@link ValidationError} if
+   * `ms` is not a positive finite number.
    */
   extendLease(ms: number): Promise<void>;
   readonly logger: Logger;

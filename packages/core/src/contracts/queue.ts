@@ -48,9 +48,11 @@ export interface Queue {
   stats(queue: string): Promise<QueueStats>;
 
   /**
-   * Stops every consumer (graceful, within `timeoutMs`, default 30000), waits for lifecycle
-   * listeners briefly, closes the provider. Idempotent: every call returns the same promise; safe
-   * while consumers run.
+   * Stops every consumer and pull (graceful, within this call's `timeoutMs`, default 30000 — it
+   * overrides each consumer's `shutdownTimeoutMs`), waits for lifecycle listeners briefly, closes
+   * the provider. `publish` keeps working while consumers drain (they may publish follow-ups);
+   * everything throws {@link ClosedError} once closed. Idempotent: every call returns the same
+   * promise; safe while consumers run.
    */
   close(options?: CloseOptions): Promise<void>;
 }
@@ -141,7 +143,7 @@ export interface CloseOptions {
 
 export interface QueueStats {
   readonly queue: string;
-  /** Deliverable now. */
+  /** Waiting to be delivered now (including, on memory, messages held behind their partition key). */
   readonly ready: number | null;
   /** Waiting for their `runAt` (delayed or backing off). */
   readonly delayed: number | null;

@@ -1,6 +1,6 @@
 import type { SerializedError } from '../errors/classify.js';
 import type { DeadLetterReason } from '../retry/failure-decision.js';
-import type { Message } from '../contracts/message.js';
+import type { Message, NewMessage } from '../contracts/message.js';
 
 /**
  * Every observable thing, by name. High-volume events (`published`, `received`, `processed`) carry
@@ -8,8 +8,11 @@ import type { Message } from '../contracts/message.js';
  * `at` is the clock's epoch ms when the event was raised.
  */
 export interface LifecycleEvents {
-  /** Messages stored. `duplicates` were suppressed by their dedupe key (not in `messages`). */
-  'message.published': { queue: string; messages: readonly PublishedRef[]; duplicates: number; at: number };
+  /**
+   * Messages stored (with payloads, as validated at publish). `duplicates` were suppressed by their
+   * dedupe key (not in `messages`). `at` is when `publish()` was called.
+   */
+  'message.published': { queue: string; messages: readonly NewMessage[]; duplicates: number; at: number };
   /** A batch was leased to a consumer. */
   'message.received': { queue: string; consumerId: string; messages: readonly Message[]; at: number };
   /** These messages were acked after `durationMs` of processing. */
@@ -24,11 +27,12 @@ export interface LifecycleEvents {
   'message.expired': { queue: string; message: Message; at: number };
   /** Dead letters were put back on the queue. */
   'message.replayed': { queue: string; count: number; at: number };
-  /** A processor ran past its deadline; its batch is retried now. */
+  /** A processor ran past its deadline; its batch is retried with backoff (dead-lettered on its last attempt). */
   'processor.timeout': { queue: string; consumerId: string; messages: readonly Message[]; timeoutMs: number; at: number };
   /**
-   * A processor that had timed out (or was abandoned at shutdown) finally returned. It held its
-   * concurrency slot for `overrunMs` past its deadline; its result was discarded.
+   * A processor whose batch was already decided (it timed out, its lease was lost, or it was
+   * abandoned at shutdown) finally returned. It held its concurrency slot for `overrunMs` past that
+   * moment; its result was discarded.
    */
   'processor.overrun': { queue: string; consumerId: string; messages: readonly Message[]; overrunMs: number; at: number };
   'consumer.started': { queue: string; consumerId: string; concurrency: number; batchSize: number; at: number };
@@ -57,13 +61,6 @@ export interface LifecycleEvents {
   lag: { queue: string; shardId: string | undefined; ms: number | undefined; messages: number | undefined; at: number };
 }
 
-export interface PublishedRef {
-  readonly id: string;
-  readonly type: string;
-  readonly createdAt: number;
-  readonly runAt: number;
-}
-
 export interface LeaseEvent {
   queue: string;
   /** What is leased: a shard id, or a batch id for message leases. */
@@ -74,7 +71,8 @@ export interface LeaseEvent {
   at: number;
 }
 
-export type StopReason = 'stop' | 'close' | 'signal' | 'error';
+/** Why a consumer stopped: `stop()`, `queue.close()`, or its `signal` aborted. (Provider errors never stop it: they are retried.) */
+export type StopReason = 'stop' | 'close' | 'signal';
 
 export type LifecycleEventName = keyof LifecycleEvents;
 
@@ -85,8 +83,9 @@ export type LifecycleHandler<K extends LifecycleEventName> = (event: LifecycleEv
 
 /**
  * A listener: handlers for the events it cares about (sync or async), and/or `onEvent` for all.
- * Handlers must not assume they run before the consumer moves on: a throwing or hanging handler
- * never slows consumption — its error goes to `onLifecycleError`.
+ * Handlers must not assume they run before the consumer moves on. A throwing handler, or an async
+ * one that rejects or never settles, never slows consumption — its error goes to
+ * `onLifecycleError`. Handlers may be plain functions or class methods (called with the listener as `this`).
  */
 export type LifecycleListener = { readonly name?: string; readonly onEvent?: (event: AnyLifecycleEvent) => void | Promise<void> } & {
   readonly [K in LifecycleEventName]?: LifecycleHandler<K>;

@@ -22,10 +22,40 @@ interface ListenerState {
 
 type Bound = (event: unknown, name: LifecycleEventName) => void;
 
+/** Every event name a listener can handle, plus the catch-all. */
+const LISTENER_KEYS: ReadonlyArray<LifecycleEventName | 'onEvent'> = [
+  'message.published',
+  'message.received',
+  'message.processed',
+  'message.failed',
+  'message.retried',
+  'message.dead-lettered',
+  'message.expired',
+  'message.replayed',
+  'processor.timeout',
+  'processor.overrun',
+  'consumer.started',
+  'consumer.stopped',
+  'consumer.error',
+  'lease.acquired',
+  'lease.renewed',
+  'lease.lost',
+  'lease.stolen',
+  'lease.released',
+  'checkpoint',
+  'rebalance',
+  'poison-pill',
+  'heartbeat.failed',
+  'throttled',
+  'lag',
+  'onEvent',
+];
+
 /**
  * The lifecycle event bus. Dispatch is synchronous and isolated: each handler runs in a try/catch,
  * an async handler's promise is tracked but never awaited by the emitter, so a throwing, rejecting
- * or hanging listener cannot stall or break consumption. `has()` lets emitters skip building events
+ * or never-settling async listener cannot stall or break consumption. (A synchronous handler that
+ * loops forever blocks the event loop like any JavaScript code; nothing can preempt it.) `has()` lets emitters skip building events
  * nobody listens to.
  */
 export class Lifecycle {
@@ -45,11 +75,12 @@ export class Lifecycle {
     const state: ListenerState = { name: listener.name ?? 'anonymous', pending: 0, overloaded: false, settled: new Set() };
     this.#states.add(state);
     const added: Array<[LifecycleEventName | '*', Bound]> = [];
-    for (const key of Object.keys(listener) as Array<keyof LifecycleListener>) {
-      if (key === 'name') continue;
-      const fn = listener[key];
-      if (typeof fn !== 'function') continue;
-      const bound: Bound = (event, name) => this.#call(state, name, fn as (e: unknown) => unknown, event);
+    // Known names are looked up (not own keys listed), so handlers written as class methods count.
+    for (const key of LISTENER_KEYS) {
+      const member = (listener as Record<string, unknown>)[key];
+      if (typeof member !== 'function') continue;
+      const fn = (event: unknown): unknown => (member as (e: unknown) => unknown).call(listener, event);
+      const bound: Bound = (event, name) => this.#call(state, name, fn, event);
       if (key === 'onEvent') {
         const wrapped: Bound = (event, name) => bound({ type: name, ...(event as object) }, name);
         this.#catchAll.push(wrapped);

@@ -134,3 +134,22 @@ function headers(value: unknown, field: string): Headers {
   }
   return value as Headers;
 }
+
+/** `publish()` options: `onFull` is 'wait' or 'reject', `signal` an AbortSignal; nothing else. */
+export function validatePublishOptions(options: unknown): void {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new ValidationError('publish options', `expected an object, got ${describe(options)}`, 'pass { onFull, signal } or nothing');
+  }
+  const o = options as Record<string, unknown>;
+  for (const key of Object.keys(o)) {
+    if (key !== 'onFull' && key !== 'signal') {
+      throw new ValidationError(`publish.${key}`, 'unknown option', 'use onFull or signal');
+    }
+  }
+  if (o.onFull !== undefined && o.onFull !== 'wait' && o.onFull !== 'reject') {
+    throw new ValidationError('publish.onFull', `expected 'wait' or 'reject', got ${describe(o.onFull)}`, "pass onFull: 'wait' (default) or 'reject'");
+  }
+  if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) {
+    throw new ValidationError('publish.signal', `expected an AbortSignal, got ${describe(o.signal)}`, 'pass an AbortController().signal or leave it out');
+  }
+}

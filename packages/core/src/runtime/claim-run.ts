@@ -1,6 +1,7 @@
 import { LeaseLostError } from '../errors/lease-lost-error.js';
 import { ShutdownError } from '../errors/shutdown-error.js';
 import { TimeoutError } from '../errors/timeout-error.js';
+import { ValidationError } from '../errors/validation-error.js';
 import type { Lifecycle } from '../lifecycle/lifecycle.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
@@ -21,6 +22,8 @@ export interface ClaimRunDeps {
   readonly lifecycle: Lifecycle;
   readonly clock: Clock;
   readonly logger: Logger;
+  /** Jitter source for retry delays. */
+  readonly random: () => number;
 }
 
 /** How a claim ended, for `pull()` and shutdown accounting. */
@@ -142,7 +145,7 @@ export class ClaimRun {
   #onProcessorResult(value: void | readonly (Outcome | undefined)[]): void {
     if (this.#state !== 'processing') return this.#onLateReturn();
     const now = this.#deps.clock.now();
-    const plan = value === undefined ? ackAll(this.#claim.messages) : fromOutcomes(this.#claim.messages, value, this.#deps.settings.retry, now);
+    const plan = value === undefined || value === null ? ackAll(this.#claim.messages) : fromOutcomes(this.#claim.messages, value, this.#deps.settings.retry, now, this.#deps.random);
     this.#processorReturned();
     void this.#settle(plan, false, now);
   }
@@ -151,7 +154,7 @@ export class ClaimRun {
     if (this.#state !== 'processing') return this.#onLateReturn();
     this.#processorReturned();
     const now = this.#deps.clock.now();
-    void this.#settle(failAll(this.#claim.messages, error, this.#deps.settings.retry, now), false, now);
+    void this.#settle(failAll(this.#claim.messages, error, this.#deps.settings.retry, now, this.#deps.random), false, now);
   }
 
   /** The processor returned after its claim was already decided: free the slot and say how long it overran. */
@@ -205,7 +208,7 @@ export class ClaimRun {
     if (lifecycle.has('processor.timeout')) {
       lifecycle.emit('processor.timeout', { queue, consumerId, messages: this.#claim.messages, timeoutMs: settings.timeoutMs, at: now });
     }
-    void this.#settle(failAll(this.#claim.messages, error, settings.retry, now), true);
+    void this.#settle(failAll(this.#claim.messages, error, settings.retry, now, this.#deps.random), true);
   }
 
   async #renew(): Promise<void> {
@@ -224,6 +227,9 @@ export class ClaimRun {
 
   /** `ctx.extendLease`. */
   async extendLease(ms: number): Promise<void> {
+    if (typeof ms !== 'number' || !Number.isFinite(ms) || ms <= 0) {
+      throw new ValidationError('extendLease(ms)', `expected a positive finite number of ms, got ${String(ms)}`, 'pass how long, from now, the work may still take');
+    }
     if (this.#state !== 'processing') throw this.#abortReason ?? new LeaseLostError();
     const now = this.#deps.clock.now();
     this.#deadline = Math.max(this.#deadline, now + ms);

@@ -17,20 +17,26 @@ export const DEFAULT_CONSUME_SETTINGS: ConsumeSettings = Object.freeze({
   concurrency: 1,
   batchSize: 1,
   timeoutMs: 30_000,
-  leaseMs: 30_000,
+  leaseMs: 10_000,
   retry: resolveRetryPolicy(undefined, 'retry'),
   ordered: false,
   shutdownTimeoutMs: 30_000,
 });
 
-const KEYS = ['concurrency', 'batchSize', 'timeoutMs', 'leaseMs', 'retry', 'ordered', 'shutdownTimeoutMs', 'consumerId', 'signal', 'max', 'waitMs'];
+const COMMON_KEYS = ['timeoutMs', 'leaseMs', 'retry', 'ordered', 'consumerId'];
+/** Options `consume()` takes. */
+export const CONSUME_KEYS: readonly string[] = [...COMMON_KEYS, 'concurrency', 'batchSize', 'shutdownTimeoutMs', 'signal'];
+/** Options `pull()` passes on here (it handles `max`, `waitMs` and `signal` itself). */
+export const PULL_KEYS: readonly string[] = COMMON_KEYS;
+/** Options `createQueue({ defaults })` takes. */
+export const DEFAULTS_KEYS: readonly string[] = ['timeoutMs', 'leaseMs', 'retry', 'ordered', 'concurrency', 'batchSize', 'shutdownTimeoutMs'];
 const MAX_MS = 2 ** 31 - 1; // setTimeout's ceiling
 
 /** Validates `options` (named `field` in errors) over `base`. */
-export function resolveConsumeSettings(options: unknown, field: string, base: ConsumeSettings): ConsumeSettings {
+export function resolveConsumeSettings(options: unknown, field: string, base: ConsumeSettings, keys: readonly string[]): ConsumeSettings {
   if (options === undefined) return base;
   const o = requireObject(options, field, 'pass an options object or nothing');
-  rejectUnknownKeys(o, field, KEYS);
+  rejectUnknownKeys(o, field, keys);
   const settings: ConsumeSettings = {
     concurrency: optionalInt(o.concurrency, `${field}.concurrency`, 1, base.concurrency, 10_000),
     batchSize: optionalInt(o.batchSize, `${field}.batchSize`, 1, base.batchSize, 100_000),

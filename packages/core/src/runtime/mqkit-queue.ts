@@ -9,9 +9,9 @@ import type { Receiver } from '../contracts/provider.js';
 import type { CloseOptions, ConsumeOptions, Consumer, PublishOptions, PublishResult, PullOptions, PullResult, Queue, QueueStats } from '../contracts/queue.js';
 import type { Lifecycle } from '../lifecycle/lifecycle.js';
 import { abortedSignal, sleep } from '../util/sleep.js';
-import { buildMessages, validateQueueName } from './build-messages.js';
+import { buildMessages, validatePublishOptions, validateQueueName } from './build-messages.js';
 import { ClaimRun, type ClaimRunDeps } from './claim-run.js';
-import { resolveConsumeSettings } from './consume-settings.js';
+import { CONSUME_KEYS, PULL_KEYS, resolveConsumeSettings } from './consume-settings.js';
 import { releaseAll } from './outcome-settlement.js';
 import { QueueConsumer } from './queue-consumer.js';
 
@@ -59,9 +59,11 @@ export class MqkitQueue implements Queue {
   }
 
   async publish(queue: string, messages: OutgoingMessage | readonly OutgoingMessage[], options: PublishOptions = {}): Promise<PublishResult> {
-    this.#assertOpen('publish');
+    // Allowed while closing: processors still draining may publish follow-up messages.
+    this.#assertOpen('publish', true);
     validateQueueName(queue);
     const { clock, ids, provider, lifecycle } = this.#config;
+    validatePublishOptions(options);
     const now = clock.now();
     const built = buildMessages(queue, messages, now, ids);
     const result = await provider.publish(queue, built, options);
@@ -77,7 +79,7 @@ export class MqkitQueue implements Queue {
     this.#assertOpen('consume');
     validateQueueName(queue);
     assertProcessor(processor);
-    const deps = this.#runDeps(queue, processor as Processor, options, 'consume');
+    const deps = this.#runDeps(queue, processor as Processor, options, 'consume', CONSUME_KEYS);
     const consumer = new QueueConsumer(deps, options.signal, (c) => this.#consumers.delete(c));
     this.#consumers.add(consumer);
     return consumer;
@@ -88,9 +90,9 @@ export class MqkitQueue implements Queue {
     validateQueueName(queue);
     assertProcessor(processor);
     const { max = 1, waitMs = 0, signal, ...rest } = options;
-    if (!Number.isInteger(max) || max < 1) throw new ValidationError('max', `expected an integer ≥ 1, got ${String(max)}`, 'pass max: 1 or more');
-    if (typeof waitMs !== 'number' || !(waitMs >= 0)) throw new ValidationError('waitMs', `expected ms ≥ 0, got ${String(waitMs)}`, 'pass waitMs: 0 or more');
-    const deps = this.#runDeps(queue, processor as Processor, rest, 'pull');
+    if (!Number.isInteger(max) || max < 1) throw new ValidationError('pull.max', `expected an integer ≥ 1, got ${String(max)}`, 'pass max: 1 or more');
+    if (typeof waitMs !== 'number' || !(waitMs >= 0)) throw new ValidationError('pull.waitMs', `expected ms ≥ 0, got ${String(waitMs)}`, 'pass waitMs: 0 or more');
+    const deps = this.#runDeps(queue, processor as Processor, rest, 'pull', PULL_KEYS);
     const wait = waitMs === 0 ? abortedSignal() : signal ? AbortSignal.any([signal, AbortSignal.timeout(waitMs)]) : AbortSignal.timeout(waitMs);
     this.#pullReceivers.add(deps.receiver);
     try {
@@ -149,9 +151,9 @@ export class MqkitQueue implements Queue {
     await this.#config.provider.close();
   }
 
-  #runDeps(queue: string, processor: Processor, options: Record<string, unknown> | ConsumeOptions, field: string): ClaimRunDeps {
-    const { provider, lifecycle, clock, logger, ids, defaults } = this.#config;
-    const settings = resolveConsumeSettings(options, field, defaults);
+  #runDeps(queue: string, processor: Processor, options: Record<string, unknown> | ConsumeOptions, field: string, keys: readonly string[]): ClaimRunDeps {
+    const { provider, lifecycle, clock, logger, ids, defaults, random } = this.#config;
+    const settings = resolveConsumeSettings(options, field, defaults, keys);
     if (settings.ordered && !provider.capabilities.ordering) {
       throw new ValidationError(`${field}.ordered`, `provider "${provider.name}" cannot order by partition key`, 'drop ordered: true or use a provider with the ordering capability');
     }
@@ -166,11 +168,13 @@ export class MqkitQueue implements Queue {
       lifecycle,
       clock,
       logger,
+      random,
     };
   }
 
-  #assertOpen(what: string): void {
-    if (this.#state !== 'open') throw new ClosedError(`${what}()`, { source: this.provider });
+  #assertOpen(what: string, whileClosing = false): void {
+    if (this.#state === 'open' || (whileClosing && this.#state === 'closing')) return;
+    throw new ClosedError(`${what}()`, { source: this.provider });
   }
 }
 

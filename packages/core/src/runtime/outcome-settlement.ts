@@ -1,5 +1,5 @@
 import { serializeError } from '../errors/classify.js';
-import { ValidationError } from '../errors/validation-error.js';
+import { RetryableError } from '../errors/retryable-error.js';
 import { decideFailure, type DeadLetterReason } from '../retry/failure-decision.js';
 import type { RetryPolicy } from '../retry/retry-policy.js';
 import type { Message } from '../contracts/message.js';
@@ -33,8 +33,8 @@ export function releaseAll(messages: readonly Message[]): PlannedSettlement {
 }
 
 /** Every message failed with `error` (the processor threw, or timed out). */
-export function failAll(messages: readonly Message[], error: unknown, policy: RetryPolicy, now: number): PlannedSettlement {
-  const plan = new PlanBuilder(policy, now);
+export function failAll(messages: readonly Message[], error: unknown, policy: RetryPolicy, now: number, random: () => number = Math.random): PlannedSettlement {
+  const plan = new PlanBuilder(policy, now, random);
   for (const message of messages) plan.fail(message, error, undefined);
   return plan.build();
 }
@@ -45,16 +45,16 @@ export function fromOutcomes(
   outcomes: unknown,
   policy: RetryPolicy,
   now: number,
+  random: () => number = Math.random,
 ): PlannedSettlement {
   if (!isArray(outcomes) || outcomes.length > messages.length) {
-    const error = new ValidationError(
-      'processor result',
-      `expected void or an array of at most ${messages.length} outcomes, got ${isArray(outcomes) ? `${outcomes.length} entries` : typeof outcomes}`,
-      'return nothing (ack all) or one outcome per message, index-aligned with the batch',
+    // A processor bug, not bad data: retried (a fixed deploy can still save the batch), then dead-lettered.
+    const error = new RetryableError(
+      `processor returned ${isArray(outcomes) ? `${outcomes.length} outcomes for ${messages.length} messages` : typeof outcomes}. Fix the processor: return nothing (ack all) or one outcome per message, index-aligned with the batch`,
     );
-    return failAll(messages, error, policy, now);
+    return failAll(messages, error, policy, now, random);
   }
-  const plan = new PlanBuilder(policy, now);
+  const plan = new PlanBuilder(policy, now, random);
   for (let i = 0; i < messages.length; i++) {
     const message = messages[i]!;
     const outcome = outcomes[i] as Outcome | undefined;
@@ -62,11 +62,7 @@ export function fromOutcomes(
     else if (outcome.kind === 'retry') plan.fail(message, outcome.error, outcome.delayMs);
     else if (outcome.kind === 'dead-letter') plan.deadLetter(message, outcome.error, 'explicit');
     else {
-      plan.fail(
-        message,
-        new ValidationError(`processor result[${i}]`, 'not an outcome', 'use ack(), retry(error) or deadLetter(error) from @mqkit/core'),
-        undefined,
-      );
+      plan.fail(message, new RetryableError(`processor result[${i}] is not an outcome. Fix the processor: use ack(), retry(error) or deadLetter(error) from @mqkit/core`), undefined);
     }
   }
   return plan.build();
@@ -81,6 +77,7 @@ class PlanBuilder {
   constructor(
     private readonly policy: RetryPolicy,
     private readonly now: number,
+    private readonly random: () => number,
   ) {}
 
   ack(message: Message): void {
@@ -88,7 +85,7 @@ class PlanBuilder {
   }
 
   fail(message: Message, error: unknown, delayMs: number | undefined): void {
-    const decision = decideFailure(error, message.attempt, message.maxAttempts, this.policy, delayMs);
+    const decision = decideFailure(error, message.attempt, message.maxAttempts, this.policy, delayMs, this.random);
     if (decision.kind === 'retry') {
       this.#retry.push({ message, runAt: this.now + decision.delayMs, error: serializeError(error, false) });
       this.#failures.push({ message, error, delayMs: decision.delayMs, reason: undefined });

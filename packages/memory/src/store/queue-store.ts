@@ -49,6 +49,7 @@ export class QueueStore {
   #sweepAt = Infinity;
   #stopped = false;
   #servePending = false;
+  #compactAt = 64;
 
   constructor(
     readonly name: string,
@@ -143,7 +144,10 @@ export class QueueStore {
       records.push(record);
       messages.push(deliver(record, maxAttempts));
     }
-    if (records.length === 0) return null;
+    if (records.length === 0) {
+      this.#serveSpace(); // expired or poison-pill messages may have been dropped: room for publishers
+      return null;
+    }
     const claim: MemoryClaim = {
       id: `${this.name}#${++this.#claimSeq}`,
       token: String(this.#claimSeq),
@@ -182,26 +186,37 @@ export class QueueStore {
 
   /** Waits for a claim; see {@link Waiter}. */
   wait(waiter: Waiter): void {
+    // Waits that ended (aborted pulls, closed receivers) are dropped now and then, so a stream of
+    // pull({ waitMs }) calls on an empty queue cannot grow the list without bound.
+    if (this.#waiters.length >= this.#compactAt) {
+      this.#waiters.removeWhere((w) => !w.active);
+      this.#compactAt = 2 * this.#waiters.length + 64;
+    }
     this.#waiters.push(waiter);
   }
 
-  /** Resolves once `need` more messages fit under `capacity` (publishers wait in arrival order). */
-  waitForSpace(need: number, capacity: number, signal: AbortSignal | undefined): Promise<void> {
+  /**
+   * Resolves once `need` more messages fit under `capacity`. Publishers wait in arrival order; one
+   * that was woken but lost the room to another waits again at the front (`again`).
+   */
+  waitForSpace(need: number, capacity: number, signal: AbortSignal, again = false): Promise<void> {
     return new Promise((resolve, reject) => {
       const onAbort = (): void => {
         waiter.active = false;
-        reject(signal!.reason);
+        reject(signal.reason);
       };
       const waiter: SpaceWaiter = {
         maxSize: capacity - need,
         active: true,
         resolve: () => {
-          signal?.removeEventListener('abort', onAbort);
+          signal.removeEventListener('abort', onAbort);
           resolve();
         },
       };
-      signal?.addEventListener('abort', onAbort, { once: true });
-      this.#spaceWaiters.push(waiter);
+      if (signal.aborted) return onAbort();
+      signal.addEventListener('abort', onAbort, { once: true });
+      if (again) this.#spaceWaiters.unshift(waiter);
+      else this.#spaceWaiters.push(waiter);
     });
   }
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { ErrorCode } from '@mqkit/core';
-import { Deliveries, assertMqkitError, deferred, nextEvent, uniqueQueueName, until, within } from '../helpers/index.js';
+import { Deliveries, assertMqkitError, collectEvents, deferred, nextEvent, uniqueQueueName, until, within } from '../helpers/index.js';
 import type { ConformanceCase } from '../types.js';
 import { longLease, patience } from './common.js';
 
@@ -46,13 +46,41 @@ export const closeCases: ConformanceCase[] = [
       const queue = await ctx.world.createQueue();
       const name = uniqueQueueName('closed');
       const closing = queue.close();
-      await assertMqkitError(() => queue.publish(name, { payload: 1 }), closed, 'publish while closing');
+      await assertMqkitError(() => queue.consume(name, () => undefined), closed, 'consume while closing');
       await closing;
       await assertMqkitError(() => queue.publish(name, { payload: 1 }), closed, 'publish after close');
       await assertMqkitError(() => queue.consume(name, () => undefined), closed, 'consume after close');
       await assertMqkitError(() => queue.pull(name, () => undefined), closed, 'pull after close');
       await assertMqkitError(() => queue.stats(name), closed, 'stats after close');
       await assertMqkitError(() => queue.deadLetters.list(name), closed, 'deadLetters.list after close');
+    },
+  },
+  {
+    name: 'a processor that publishes while close() drains it succeeds: its message is acked, not dead-lettered',
+    async run(ctx) {
+      const queue = await ctx.world.createQueue();
+      const name = uniqueQueueName('close-drain');
+      const followUps = uniqueQueueName('close-follow-up');
+      const { ids } = await queue.publish(name, { payload: 'in flight' });
+      const closingStarted = deferred();
+      const seen = new Deliveries();
+      let published: string[] | undefined;
+      queue.consume(
+        name,
+        seen.processor(async () => {
+          await closingStarted.promise;
+          published = [...(await queue.publish(followUps, { payload: 'follow-up' })).ids];
+        }),
+        { leaseMs: longLease(ctx) },
+      );
+      const log = collectEvents(queue.lifecycle);
+      await until(() => seen.count(ids[0]!) === 1, patience(ctx), 'the message is in flight');
+      const closing = queue.close({ timeoutMs: ctx.ms(5_000) });
+      closingStarted.resolve();
+      await within(closing, patience(ctx), 'close() to resolve');
+      assert.equal(published?.length, 1, 'the follow-up publish was accepted');
+      const settled = log.typesFor(ids[0]!).filter((t) => t === 'message.processed' || t === 'message.dead-lettered');
+      assert.deepEqual(settled, ['message.processed']);
     },
   },
 ];
