@@ -15,7 +15,10 @@ export interface QueueConfig {
   readonly provider: QueueProvider;
   /** Listeners added at creation (more can be added with `queue.lifecycle.add`). */
   readonly lifecycle?: readonly LifecycleListener[];
-  /** Where a listener's error goes. Default: `logger.error`. */
+  /**
+   * Where a listener's error goes. Default: `logger.error` when a logger is given, else a Node
+   * process warning for the first failure of each listener.
+   */
   readonly onLifecycleError?: LifecycleErrorHandler;
   /** Default: a no-op logger. */
   readonly logger?: Logger;
@@ -48,8 +51,10 @@ export function resolveConfig(input: unknown): ResolvedConfig {
   rejectUnknownKeys(config, '', KEYS);
   const provider = resolveProvider(config.provider);
   const logger = resolveLogger(config.logger);
-  const onError = optionalFunction<LifecycleErrorHandler>(config.onLifecycleError, 'onLifecycleError', (error, info) =>
-    logger.error('lifecycle listener failed', { error, ...info }),
+  const onError = optionalFunction<LifecycleErrorHandler>(
+    config.onLifecycleError,
+    'onLifecycleError',
+    config.logger === undefined ? warnOncePerListener() : (error, info) => logger.error('lifecycle listener failed', { error, ...info }),
   );
   const lifecycle = new Lifecycle({ onError });
   if (config.lifecycle !== undefined) {
@@ -100,4 +105,21 @@ function resolveLogger(value: unknown): Logger {
     }
   }
   return value as Logger;
+}
+
+/**
+ * With neither a logger nor an onLifecycleError, a failing listener must not be silent: the first
+ * failure of each listener becomes a Node process warning (stderr), later ones are not repeated.
+ */
+function warnOncePerListener(): LifecycleErrorHandler {
+  const warned = new Set<string>();
+  return (error, info) => {
+    if (warned.has(info.listener)) return;
+    warned.add(info.listener);
+    const detail = error instanceof Error ? error.message : String(error);
+    process.emitWarning(
+      `lifecycle listener "${info.listener}" failed on ${info.event}: ${detail} (further failures of this listener are not reported; pass a logger or onLifecycleError to see them all)`,
+      { code: 'MQKIT_LISTENER_FAILED' },
+    );
+  };
 }

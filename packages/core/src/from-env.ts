@@ -3,15 +3,16 @@ import type { QueueConfig } from './config.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-const NUMERIC: ReadonlyArray<[string, string[]]> = [
-  ['MQKIT_CONCURRENCY', ['concurrency']],
-  ['MQKIT_BATCH_SIZE', ['batchSize']],
-  ['MQKIT_TIMEOUT_MS', ['timeoutMs']],
-  ['MQKIT_LEASE_MS', ['leaseMs']],
-  ['MQKIT_SHUTDOWN_TIMEOUT_MS', ['shutdownTimeoutMs']],
-  ['MQKIT_MAX_ATTEMPTS', ['retry', 'maxAttempts']],
-  ['MQKIT_RETRY_DELAY_MS', ['retry', 'delayMs']],
-  ['MQKIT_RETRY_MAX_DELAY_MS', ['retry', 'maxDelayMs']],
+/** [variable, option path, must be an integer] */
+const NUMERIC: ReadonlyArray<[string, string[], boolean]> = [
+  ['MQKIT_CONCURRENCY', ['concurrency'], true],
+  ['MQKIT_BATCH_SIZE', ['batchSize'], true],
+  ['MQKIT_TIMEOUT_MS', ['timeoutMs'], true],
+  ['MQKIT_LEASE_MS', ['leaseMs'], true],
+  ['MQKIT_SHUTDOWN_TIMEOUT_MS', ['shutdownTimeoutMs'], true],
+  ['MQKIT_MAX_ATTEMPTS', ['retry', 'maxAttempts'], true],
+  ['MQKIT_RETRY_DELAY_MS', ['retry', 'delayMs'], false],
+  ['MQKIT_RETRY_MAX_DELAY_MS', ['retry', 'maxDelayMs'], false],
 ];
 
 /**
@@ -29,16 +30,23 @@ const NUMERIC: ReadonlyArray<[string, string[]]> = [
 export function fromEnv(env: Env = process.env): Pick<QueueConfig, 'defaults'> {
   const defaults: Record<string, unknown> = {};
   const retry: Record<string, unknown> = {};
-  for (const [name, path] of NUMERIC) {
+  for (const [name, path, integer] of NUMERIC) {
     const raw = env[name];
     if (raw === undefined || raw === '') continue;
     const value = Number(raw);
-    if (!Number.isFinite(value)) throw new ConfigError(name, `expected a number, got ${JSON.stringify(raw)}`, `set ${name} to a number or unset it`);
+    if (!Number.isFinite(value) || (integer && !Number.isInteger(value))) {
+      throw new ConfigError(name, `expected ${integer ? 'an integer' : 'a number'}, got ${JSON.stringify(raw)}`, `set ${name} to ${integer ? 'an integer' : 'a number'} or unset it`);
+    }
     if (path[0] === 'retry') retry[path[1]!] = value;
     else defaults[path[0]!] = value;
   }
   const backoff = env.MQKIT_RETRY_BACKOFF;
-  if (backoff !== undefined && backoff !== '') retry.backoff = backoff;
+  if (backoff !== undefined && backoff !== '') {
+    if (backoff !== 'fixed' && backoff !== 'linear' && backoff !== 'exponential') {
+      throw new ConfigError('MQKIT_RETRY_BACKOFF', `expected fixed, linear or exponential, got ${JSON.stringify(backoff)}`, 'set MQKIT_RETRY_BACKOFF to one of those or unset it');
+    }
+    retry.backoff = backoff;
+  }
   if (Object.keys(retry).length > 0) defaults.retry = retry;
   return Object.keys(defaults).length > 0 ? { defaults } : {};
 }

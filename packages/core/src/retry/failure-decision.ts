@@ -20,7 +20,8 @@ export type FailureDecision =
 /**
  * The one place that decides what happens to a failed delivery: permanent errors dead-letter at
  * once; otherwise retry with backoff until the attempt that was just made is the last allowed one.
- * `delayMs` (from a {@link RetryableError} or a retry outcome) overrides the policy's backoff.
+ * A finite `delayMs` ≥ 0 — from a retry outcome, or a `delayMs` property on the error (as
+ * {@link RetryableError} has) — overrides the policy's backoff; anything else is ignored.
  */
 export function decideFailure(
   error: unknown,
@@ -32,14 +33,15 @@ export function decideFailure(
 ): FailureDecision {
   if (!isRetryable(error)) return { kind: 'dead-letter', reason: 'permanent' };
   if (attempt >= maxAttempts) return { kind: 'dead-letter', reason: 'max-attempts' };
-  const explicit = delayMs ?? explicitDelay(error);
+  const explicit = validDelay(delayMs) ?? explicitDelay(error);
   return { kind: 'retry', delayMs: explicit ?? backoffDelay(policy, attempt, random) };
 }
 
 function explicitDelay(error: unknown): number | undefined {
-  if (typeof error === 'object' && error !== null && 'delayMs' in error) {
-    const d = error.delayMs;
-    if (typeof d === 'number' && Number.isFinite(d) && d >= 0) return d;
-  }
-  return undefined;
+  return typeof error === 'object' && error !== null && 'delayMs' in error ? validDelay(error.delayMs) : undefined;
+}
+
+/** A usable delay, or `undefined` (NaN, negative or non-numbers fall back to the policy's backoff). */
+function validDelay(d: unknown): number | undefined {
+  return typeof d === 'number' && Number.isFinite(d) && d >= 0 ? d : undefined;
 }

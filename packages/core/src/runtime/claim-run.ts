@@ -211,10 +211,11 @@ export class ClaimRun {
     void this.#settle(failAll(this.#claim.messages, error, settings.retry, now, this.#deps.random), true);
   }
 
-  async #renew(): Promise<void> {
-    const { receiver, settings, lifecycle, queue, consumerId, clock } = this.#deps;
+  /** Renews the lease (automatic renewal, or `extendLease`); a lost lease ends the run. */
+  async #renew(leaseMs = this.#deps.settings.leaseMs): Promise<void> {
+    const { receiver, lifecycle, queue, consumerId, clock } = this.#deps;
     try {
-      this.#leaseExpiresAt = await receiver.renew(this.#claim, settings.leaseMs);
+      this.#leaseExpiresAt = await receiver.renew(this.#claim, leaseMs);
       if (lifecycle.has('lease.renewed')) {
         lifecycle.emit('lease.renewed', { queue, resource: this.#claim.id, owner: consumerId, token: this.#claim.token, at: clock.now() });
       }
@@ -234,12 +235,7 @@ export class ClaimRun {
     const now = this.#deps.clock.now();
     this.#deadline = Math.max(this.#deadline, now + ms);
     const leaseMs = Math.max(this.#deps.settings.leaseMs, ms);
-    try {
-      this.#leaseExpiresAt = await this.#deps.receiver.renew(this.#claim, leaseMs);
-    } catch (error) {
-      if (error instanceof LeaseLostError) this.#onLeaseLost(error);
-      throw error;
-    }
+    await this.#renew(leaseMs);
     if (this.#state === 'processing') this.#schedule();
   }
 

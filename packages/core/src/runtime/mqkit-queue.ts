@@ -10,6 +10,7 @@ import type { CloseOptions, ConsumeOptions, Consumer, PublishOptions, PublishRes
 import type { Lifecycle } from '../lifecycle/lifecycle.js';
 import { abortedSignal, sleep } from '../util/sleep.js';
 import { buildMessages, validatePublishOptions, validateQueueName } from './build-messages.js';
+import { validateListOptions, validateSelector } from './dead-letter-input.js';
 import { ClaimRun, type ClaimRunDeps } from './claim-run.js';
 import { CONSUME_KEYS, PULL_KEYS, resolveConsumeSettings } from './consume-settings.js';
 import { releaseAll } from './outcome-settlement.js';
@@ -45,16 +46,17 @@ export class MqkitQueue implements Queue {
       validateQueueName(queue);
     };
     this.deadLetters = {
-      list: (queue, options) => (check(queue), store.list(queue, options)),
+      list: (queue, options) => (check(queue), validateListOptions(options), store.list(queue, options)),
       replay: async (queue, selector) => {
         check(queue);
+        validateSelector(selector, 'deadLetters.replay');
         const result = await store.replay(queue, selector);
         if (result.replayed > 0 && this.lifecycle.has('message.replayed')) {
           this.lifecycle.emit('message.replayed', { queue, count: result.replayed, at: config.clock.now() });
         }
         return result;
       },
-      purge: (queue, selector) => (check(queue), store.purge(queue, selector)),
+      purge: (queue, selector) => (check(queue), validateSelector(selector, 'deadLetters.purge'), store.purge(queue, selector)),
     };
   }
 

@@ -1,4 +1,4 @@
-import type { DeadLetter, DeadLetterPage, DeadLetterSelector } from '@mqkit/core';
+import { ValidationError, type DeadLetter, type DeadLetterPage, type DeadLetterSelector } from '@mqkit/core';
 import type { MessageRecord } from './record.js';
 
 interface Entry {
@@ -21,6 +21,9 @@ export class DeadLetterList {
   }
 
   page(limit: number, cursor: string | undefined): DeadLetterPage {
+    if (cursor !== undefined && !/^\d+$/.test(cursor)) {
+      throw new ValidationError('deadLetters.list.cursor', `"${cursor}" is not a cursor of this store`, 'pass the `next` of a previous page, or leave it out for the first page', { source: 'memory' });
+    }
     const after = cursor === undefined ? 0 : Number(cursor);
     let start = 0;
     let hi = this.#entries.length;

@@ -229,8 +229,11 @@ export class QueueStore {
     const records = this.#dead.take(selector);
     for (const old of records) {
       const message = { ...old.message, runAt: now };
-      if (message.dedupeKey !== undefined && this.#dedupe.holder(message.dedupeKey, now) === undefined) {
-        this.#dedupe.hold(message.dedupeKey, message.id);
+      // The key is held again while the message is live — also when its own window still held it.
+      const key = message.dedupeKey;
+      if (key !== undefined) {
+        const holder = this.#dedupe.holder(key, now);
+        if (holder === undefined || holder === message.id) this.#dedupe.hold(key, message.id);
       }
       this.#ready.push({ message, seq: ++this.#seq, attempt: 0, runAt: now, abandoned: false, lastError: undefined, encoded: old.encoded });
     }
