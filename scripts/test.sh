@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The one command that installs what the tests need and runs them, on a machine with only Node.js:
 #   bash scripts/test.sh
-# build, type-check, lint, circular-import check, all tests (against the local Postgres/Redis where
-# a test needs them; DATABASE_URL / REDIS_URL override), the packaging test, and the examples'
-# type-check. Stops at the first failing step.
+# build, type-check, lint, circular-import check, all tests, the packaging test, and the examples'
+# type-check (future providers' tests use the local Postgres/Redis; DATABASE_URL / REDIS_URL override).
+# Stops at the first failing step.
 set -euo pipefail
 
 # shellcheck source=lib/bootstrap.sh

@@ -33,6 +33,7 @@ export function fromEnv(env: Env = process.env): Pick<QueueConfig, 'defaults'> {
   for (const [name, path, integer] of NUMERIC) {
     const raw = env[name];
     if (raw === undefined || raw === '') continue;
+    if (raw.trim() === '') throw new ConfigError(name, 'is only whitespace', `set ${name} to a number or unset it`);
     const value = Number(raw);
     if (!Number.isFinite(value) || (integer && !Number.isInteger(value))) {
       throw new ConfigError(name, `expected ${integer ? 'an integer' : 'a number'}, got ${JSON.stringify(raw)}`, `set ${name} to ${integer ? 'an integer' : 'a number'} or unset it`);

@@ -16,7 +16,7 @@ export class MemoryBroker {
   store(queue: string): QueueStore {
     let store = this.#stores.get(queue);
     if (store === undefined) {
-      store = new QueueStore(queue, () => this.#now(), this.#dedupeWindowMs);
+      store = new QueueStore(queue, () => this.#now(), () => this.#dedupeWindowMs);
       this.#stores.set(queue, store);
     }
     return store;

@@ -9,8 +9,9 @@ export interface MemoryOptions {
    */
   readonly broker?: MemoryBroker;
   /**
-   * Most messages a queue holds waiting (ready + delayed; in-flight ones are bounded by the
-   * consumers' concurrency × batchSize). A publish that would exceed it waits for room
+   * Most messages a queue holds waiting (ready, delayed, or held behind their partition key;
+   * in-flight ones are bounded by the consumers' concurrency × batchSize). Only publishes are held
+   * to it: retries, released and expired leases and replays may take a queue past it. A publish that would exceed it waits for room
    * (`onFull: 'wait'`, the default) or throws QueueFullError (`onFull: 'reject'`). Default 1,000,000.
    */
   readonly capacity?: number;

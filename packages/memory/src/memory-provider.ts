@@ -41,7 +41,7 @@ type State = 'new' | 'open' | 'crashed' | 'closed';
 
 /**
  * The in-process provider: every capability but persistence (messages live in this process's
- * memory). Payloads are passed by reference, not serialized.
+ * memory). Payloads are passed by reference, or stored as JSON with `serialization: 'json'`.
  */
 export class MemoryProvider implements QueueProvider, ReceiverHost {
   readonly name = 'memory';
@@ -78,9 +78,11 @@ export class MemoryProvider implements QueueProvider, ReceiverHost {
     if (this.#state !== 'new') {
       throw new ConfigError('provider', 'this memory provider was already opened by a queue', 'call memory() once per createQueue(); share storage with memory({ broker })', { source: 'memory' });
     }
+    // Attach first: a refused attach (dedupe window mismatch) must leave this provider unopened,
+    // so closing it cannot detach it and stop the timers of the providers really on the broker.
+    this.#options.broker.attach(() => context.clock.now(), this.#options.dedupeWindowMs);
     this.#context = context;
     this.#state = 'open';
-    this.#options.broker.attach(() => context.clock.now(), this.#options.dedupeWindowMs);
     return Promise.resolve();
   }
 
@@ -93,16 +95,20 @@ export class MemoryProvider implements QueueProvider, ReceiverHost {
     if (messages.length > capacity) {
       throw new ValidationError('messages', `a batch of ${messages.length} is larger than the queue's capacity ${capacity}`, 'publish smaller batches or raise memory({ capacity })', { source: 'memory' });
     }
-    // Re-check after every wake-up: several waiting publishers may be woken by one take, and only
-    // those that still fit may insert (the others wait again, at the front).
-    for (let retry = false; store.size + messages.length > capacity; retry = true) {
+    let reserved = 0;
+    if (store.publishersWaiting || store.size + store.reserved + messages.length > capacity) {
       if (options.onFull === 'reject') throw new QueueFullError(queue, capacity, { source: 'memory' });
       const signal = options.signal ? AbortSignal.any([options.signal, this.#closing.signal]) : this.#closing.signal;
-      await store.waitForSpace(messages.length, capacity, signal, retry);
-      this.assertAlive();
+      await store.waitForSpace(messages.length, capacity, signal);
+      reserved = messages.length;
     }
-    // In 'json' mode nothing the publisher keeps a reference to is stored: headers are copied too.
-    return store.insert(encoded === undefined ? messages : messages.map((m) => ({ ...m, headers: { ...m.headers } })), encoded);
+    try {
+      this.assertAlive();
+      // In 'json' mode nothing the publisher keeps a reference to is stored: headers are copied too.
+      return store.insert(encoded === undefined ? messages : messages.map((m) => ({ ...m, headers: { ...m.headers } })), encoded);
+    } finally {
+      if (reserved > 0) store.unreserve(reserved);
+    }
   }
 
   receiver(queue: string, options: ReceiverOptions): Receiver {
@@ -116,8 +122,8 @@ export class MemoryProvider implements QueueProvider, ReceiverHost {
     return receiver;
   }
 
-  stats(queue: string): Promise<QueueStats> {
-    return Promise.resolve(this.#store(queue).stats());
+  async stats(queue: string): Promise<QueueStats> {
+    return this.#store(queue).stats();
   }
 
   close(): Promise<void> {

@@ -61,15 +61,15 @@ export class MemoryReceiver implements Receiver, TakeContext {
     });
   }
 
-  settle(claim: Claim, settlement: Settlement): Promise<void> {
+  // async: the contract's failures are rejections, never synchronous throws.
+  async settle(claim: Claim, settlement: Settlement): Promise<void> {
     this.host.assertAlive();
     this.store.settle(claim as MemoryClaim, settlement);
-    return Promise.resolve();
   }
 
-  renew(claim: Claim, leaseMs: number): Promise<number> {
+  async renew(claim: Claim, leaseMs: number): Promise<number> {
     this.host.assertAlive();
-    return Promise.resolve(this.store.renew(claim as MemoryClaim, leaseMs));
+    return this.store.renew(claim as MemoryClaim, leaseMs);
   }
 
   close(): Promise<void> {

@@ -87,7 +87,7 @@ export interface ConsumeOptions {
   /**
    * Lease (visibility timeout) on a delivered batch: if this consumer dies, the batch is delivered
    * again this long after its last renewal. Renewed automatically every third of it while the
-   * processor runs. Default 30000.
+   * processor runs. Default 10000.
    */
   readonly leaseMs?: number;
   /** Retry policy over the queue's defaults. */
@@ -96,7 +96,7 @@ export interface ConsumeOptions {
   readonly ordered?: boolean;
   /** Stops the consumer when it aborts (graceful, like `stop()`). */
   readonly signal?: AbortSignal;
-  /** Shutdown deadline used when the consumer is stopped by `signal` or by `close()` without one. Default 30000. */
+  /** Shutdown deadline used by `stop()` without a `timeoutMs` and when `signal` aborts (`close()` passes its own). Default 30000. */
   readonly shutdownTimeoutMs?: number;
   /** Default: generated. Appears in every event of this consumer. */
   readonly consumerId?: string;
@@ -116,7 +116,11 @@ export interface PullResult {
   readonly acked: number;
   readonly retried: number;
   readonly deadLettered: number;
-  /** True when the processor timed out or the lease was lost. */
+  /**
+   * True when the batch did not end by the processor's own result: it timed out, its lease was
+   * lost, it was aborted by `close()`, or its settlement failed (then the messages come back when
+   * the lease expires).
+   */
   readonly interrupted: boolean;
 }
 

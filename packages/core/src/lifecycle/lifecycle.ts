@@ -64,6 +64,8 @@ export class Lifecycle {
   readonly #states = new Set<ListenerState>();
   readonly #onError: LifecycleErrorHandler;
   readonly #maxPending: number;
+  /** Unnamed listeners are told apart as listener#1, listener#2, … */
+  #unnamed = 0;
 
   constructor(options: LifecycleOptions = {}) {
     this.#onError = options.onError ?? (() => undefined);
@@ -72,7 +74,8 @@ export class Lifecycle {
 
   /** Adds a listener; returns a function that removes it. */
   add(listener: LifecycleListener): () => void {
-    const state: ListenerState = { name: listener.name ?? 'anonymous', pending: 0, overloaded: false, settled: new Set() };
+    const name = listener.name ?? `listener#${++this.#unnamed}`;
+    const state: ListenerState = { name, pending: 0, overloaded: false, settled: new Set() };
     this.#states.add(state);
     const added: Array<[LifecycleEventName | '*', Bound]> = [];
     // Known names are looked up (not own keys listed), so handlers written as class methods count.

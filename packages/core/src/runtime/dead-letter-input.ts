@@ -6,7 +6,7 @@ const MAX_PAGE = 10_000;
 
 /** `deadLetters.list` options: `limit` 1–10000, `cursor` a string from a previous page. */
 export function validateListOptions(options: DeadLetterListOptions | undefined): void {
-  if (options === undefined) return;
+  if (options === undefined || options === null) return;
   const { limit, cursor } = options;
   if (limit !== undefined && (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE)) {
     throw new ValidationError('deadLetters.list.limit', `expected an integer from 1 to ${MAX_PAGE}, got ${describe(limit)}`, 'page through larger stores with the returned cursor');
@@ -18,7 +18,7 @@ export function validateListOptions(options: DeadLetterListOptions | undefined):
 
 /** `replay`/`purge` selectors: `ids` an array of strings, `limit` an integer ≥ 1. */
 export function validateSelector(selector: DeadLetterSelector | undefined, field: string): void {
-  if (selector === undefined) return;
+  if (selector === undefined || selector === null) return;
   const { ids, limit } = selector;
   if (ids !== undefined && (!Array.isArray(ids) || ids.some((id) => typeof id !== 'string'))) {
     throw new ValidationError(`${field}.ids`, 'expected an array of message ids', 'pass ids: [...] of strings, or leave it out for all');

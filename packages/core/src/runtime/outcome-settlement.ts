@@ -57,8 +57,9 @@ export function fromOutcomes(
   const plan = new PlanBuilder(policy, now, random);
   for (let i = 0; i < messages.length; i++) {
     const message = messages[i]!;
-    const outcome = outcomes[i] as Outcome | undefined;
-    if (outcome === undefined || outcome.kind === 'ack') plan.ack(message);
+    const outcome = outcomes[i] as Outcome | null | undefined;
+    if (outcome === undefined || (outcome !== null && outcome.kind === 'ack')) plan.ack(message);
+    else if (outcome === null) plan.fail(message, new RetryableError(`processor result[${i}] is not an outcome (it is null). Fix the processor: use ack(), retry(error) or deadLetter(error), or leave the entry undefined to ack`), undefined);
     else if (outcome.kind === 'retry') plan.fail(message, outcome.error, outcome.delayMs);
     else if (outcome.kind === 'dead-letter') plan.deadLetter(message, outcome.error, 'explicit');
     else {

@@ -9,7 +9,8 @@ export class DedupeIndex {
   readonly #keys = new Map<string, { id: string; until: number }>();
   readonly #expiring = new Deque<{ key: string; until: number }>();
 
-  constructor(private readonly windowMs: number) {}
+  /** `windowMs` is read at each release: the broker's providers set it (see MemoryBroker.attach). */
+  constructor(private readonly windowMs: () => number) {}
 
   /** The id holding `key` now, if any. */
   holder(key: string, now: number): string | undefined {
@@ -26,11 +27,12 @@ export class DedupeIndex {
   release(key: string, id: string, now: number): void {
     const entry = this.#keys.get(key);
     if (entry === undefined || entry.id !== id) return;
-    if (this.windowMs <= 0) {
+    const windowMs = this.windowMs();
+    if (windowMs <= 0) {
       this.#keys.delete(key);
       return;
     }
-    entry.until = now + this.windowMs;
+    entry.until = now + windowMs;
     this.#expiring.push({ key, until: entry.until });
   }
 

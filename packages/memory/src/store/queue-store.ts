@@ -16,10 +16,9 @@ export interface Waiter {
 }
 
 interface SpaceWaiter {
-  /** Resolve when the queue holds at most this many. */
-  readonly maxSize: number;
+  readonly need: number;
+  readonly capacity: number;
   readonly resolve: () => void;
-  active: boolean;
 }
 
 const NO_DUPLICATES: readonly DuplicateRef[] = Object.freeze([]);
@@ -50,11 +49,12 @@ export class QueueStore {
   #stopped = false;
   #servePending = false;
   #compactAt = 64;
+  #reserved = 0;
 
   constructor(
     readonly name: string,
     private readonly now: () => number,
-    dedupeWindowMs: number,
+    dedupeWindowMs: () => number,
   ) {
     this.#dedupe = new DedupeIndex(dedupeWindowMs);
   }
@@ -195,29 +195,47 @@ export class QueueStore {
     this.#waiters.push(waiter);
   }
 
+  /** Room taken by publishers that were let in and have not inserted yet. */
+  get reserved(): number {
+    return this.#reserved;
+  }
+
+  /** True while publishers wait for room: a newcomer queues behind them. */
+  get publishersWaiting(): boolean {
+    return this.#spaceWaiters.length > 0;
+  }
+
   /**
-   * Resolves once `need` more messages fit under `capacity`. Publishers wait in arrival order; one
-   * that was woken but lost the room to another waits again at the front (`again`).
+   * Resolves once `need` messages fit under `capacity`, with that room reserved for the caller
+   * (release it with {@link unreserve} after inserting). Publishers are let in strictly in arrival
+   * order, so none overtakes another and the bound holds with many waiting. Rejects with the
+   * signal's reason if it aborts first.
    */
-  waitForSpace(need: number, capacity: number, signal: AbortSignal, again = false): Promise<void> {
+  waitForSpace(need: number, capacity: number, signal: AbortSignal): Promise<void> {
     return new Promise((resolve, reject) => {
+      if (signal.aborted) return reject(signal.reason);
       const onAbort = (): void => {
-        waiter.active = false;
+        this.#spaceWaiters.removeWhere((w) => w === waiter);
         reject(signal.reason);
+        this.#serveSpace(); // the next in line may fit now
       };
       const waiter: SpaceWaiter = {
-        maxSize: capacity - need,
-        active: true,
+        need,
+        capacity,
         resolve: () => {
           signal.removeEventListener('abort', onAbort);
           resolve();
         },
       };
-      if (signal.aborted) return onAbort();
       signal.addEventListener('abort', onAbort, { once: true });
-      if (again) this.#spaceWaiters.unshift(waiter);
-      else this.#spaceWaiters.push(waiter);
+      this.#spaceWaiters.push(waiter);
+      this.#serveSpace();
     });
+  }
+
+  unreserve(count: number): void {
+    this.#reserved -= count;
+    this.#serveSpace();
   }
 
   listDead(limit: number, cursor: string | undefined): ReturnType<DeadLetterList['page']> {
@@ -371,11 +389,13 @@ export class QueueStore {
 
   #serveSpace(): void {
     for (let w = this.#spaceWaiters.peek(); w !== undefined; w = this.#spaceWaiters.peek()) {
-      if (w.active && this.size > w.maxSize) return;
+      if (this.size + this.#reserved + w.need > w.capacity) return;
       this.#spaceWaiters.shift();
-      if (w.active) w.resolve();
+      this.#reserved += w.need;
+      w.resolve();
     }
   }
+
 
   #scheduleWake(): void {
     if (this.#stopped) return;
