@@ -12,13 +12,21 @@ export interface ReceiverHost {
   poisonPill(queue: string, letter: DeadLetter, now: number): void;
 }
 
+/** A receive call waiting for messages. */
+interface Pending {
+  readonly signal: AbortSignal;
+  readonly waiter: Waiter;
+  finish(claim: MemoryClaim | null): void;
+}
+
 /** A consumer's window on one {@link QueueStore}. */
 export class MemoryReceiver implements Receiver, TakeContext {
   readonly consumerId: string;
   readonly leaseMs: number;
   readonly maxAttempts: number;
   readonly ordered: boolean;
-  readonly #waiting = new Set<{ waiter: Waiter; done: () => void }>();
+  readonly #waiting = new Set<Pending>();
+  readonly #watched = new WeakSet<AbortSignal>();
   #closed = false;
 
   constructor(
@@ -43,22 +51,38 @@ export class MemoryReceiver implements Receiver, TakeContext {
       if (claim !== null) return Promise.resolve(claim);
     }
     if (signal.aborted || this.#closed) return Promise.resolve(null);
+    this.#watch(signal);
     return new Promise((resolve) => {
-      const entry = {
-        waiter: { max, context: this as TakeContext, active: this.host.alive, resolve: (claim: MemoryClaim) => finish(claim) },
-        done: () => finish(null),
-      };
-      const finish = (claim: MemoryClaim | null): void => {
-        entry.waiter.active = false;
-        this.#waiting.delete(entry);
-        signal.removeEventListener('abort', entry.done);
-        resolve(claim);
+      const entry: Pending = {
+        signal,
+        waiter: { max, context: this, active: this.host.alive, resolve: (claim: MemoryClaim) => entry.finish(claim) },
+        finish: (claim) => {
+          entry.waiter.active = false;
+          this.#waiting.delete(entry);
+          resolve(claim);
+        },
       };
       this.#waiting.add(entry);
-      signal.addEventListener('abort', entry.done, { once: true });
       // A crashed provider's receivers never get messages again; they just wait for their signal.
       if (entry.waiter.active) this.store.wait(entry.waiter);
     });
+  }
+
+  /**
+   * One abort listener per signal, not per call: a consumer passes the same signal to every
+   * receive of every slot, and a listener per waiting call costs an EventTarget add/remove each
+   * time (and Node's MaxListenersExceededWarning past 10 slots).
+   */
+  #watch(signal: AbortSignal): void {
+    if (this.#watched.has(signal)) return;
+    this.#watched.add(signal);
+    signal.addEventListener(
+      'abort',
+      () => {
+        for (const entry of [...this.#waiting]) if (entry.signal === signal) entry.finish(null);
+      },
+      { once: true },
+    );
   }
 
   // async: the contract's failures are rejections, never synchronous throws.
@@ -74,7 +98,7 @@ export class MemoryReceiver implements Receiver, TakeContext {
 
   close(): Promise<void> {
     this.#closed = true;
-    for (const entry of [...this.#waiting]) entry.done();
+    for (const entry of [...this.#waiting]) entry.finish(null);
     return Promise.resolve();
   }
 
