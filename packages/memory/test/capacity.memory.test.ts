@@ -1,40 +1,11 @@
 // memory({ capacity }) and publish({ onFull, signal }): what counts toward the bound, and how waiting publishers are served.
-import { ClosedError, createQueue, ErrorCode, QueueFullError, ValidationError, type OutgoingMessage, type Queue } from '@mqkit/core';
-import { Deliveries, deferred, uniqueQueueName, until, within, type Deferred } from '@mqkit/testkit';
-import { afterEach, describe, expect, it } from 'vitest';
-import { memory, type MemoryOptions } from '../src/index.js';
-
-const opened: Queue[] = [];
-const holds: Deferred[] = [];
-
-async function open(options: MemoryOptions): Promise<Queue> {
-  const queue = await createQueue({ provider: memory(options) });
-  opened.push(queue);
-  return queue;
-}
-
-afterEach(async () => {
-  for (const hold of holds.splice(0)) hold.resolve();
-  await Promise.all(opened.splice(0).map((queue) => queue.close({ timeoutMs: 100 })));
-});
+import { ClosedError, ErrorCode, QueueFullError, ValidationError, type OutgoingMessage, type Queue } from '@mqkit/core';
+import { Deliveries, deferred, uniqueQueueName, until, within } from '@mqkit/testkit';
+import { describe, expect, it } from 'vitest';
+import { holds, open, thrownBy, turns } from './support.js';
 
 function batch(n: number, tag: string, extra: Partial<OutgoingMessage> = {}): OutgoingMessage[] {
   return Array.from({ length: n }, (_, i) => ({ payload: `${tag}-${i}`, ...extra }));
-}
-
-/** Lets the event loop turn `n` times, so anything that is due to happen now has happened. */
-async function turns(n = 5): Promise<void> {
-  for (let i = 0; i < n; i++) await new Promise<void>((resolve) => setImmediate(resolve));
-}
-
-/** What `action` throws or rejects with; fails the test if it does neither. */
-async function thrownBy(action: () => unknown, what: string): Promise<unknown> {
-  try {
-    await action();
-  } catch (error) {
-    return error;
-  }
-  throw new Error(`${what}: expected an error, but it succeeded`);
 }
 
 /** A promise and whether it has settled yet (and how). */

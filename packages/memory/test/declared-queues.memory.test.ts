@@ -1,30 +1,9 @@
 // memory({ queues }): undeclared names are refused by every Queue method, with the fix in the error.
-import { createQueue, ErrorCode, PermanentError, UnknownQueueError, type Queue } from '@mqkit/core';
+import { ErrorCode, PermanentError, UnknownQueueError } from '@mqkit/core';
 import { Deliveries, uniqueQueueName, until } from '@mqkit/testkit';
-import { afterEach, describe, expect, it } from 'vitest';
-import { MemoryBroker, memory, type MemoryOptions } from '../src/index.js';
-
-const opened: Queue[] = [];
-
-async function open(options: MemoryOptions): Promise<Queue> {
-  const queue = await createQueue({ provider: memory(options) });
-  opened.push(queue);
-  return queue;
-}
-
-afterEach(async () => {
-  await Promise.all(opened.splice(0).map((queue) => queue.close({ timeoutMs: 100 })));
-});
-
-/** What `action` throws or rejects with; fails the test if it does neither. */
-async function thrownBy(action: () => unknown, what: string): Promise<unknown> {
-  try {
-    await action();
-  } catch (error) {
-    return error;
-  }
-  throw new Error(`${what}: expected an error, but it succeeded`);
-}
+import { describe, expect, it } from 'vitest';
+import { MemoryBroker } from '../src/index.js';
+import { open, thrownBy } from './support.js';
 
 describe('declared queues: memory({ queues })', () => {
   it('publish, consume, pull, stats and deadLetters on an undeclared queue throw UnknownQueueError naming it and the fix', async () => {

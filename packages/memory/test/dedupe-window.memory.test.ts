@@ -1,20 +1,9 @@
 // memory({ dedupeWindowMs }): how long a dedupe key is held, through acks, dead letters and replays.
 import { ConfigError, createQueue, PermanentError, type PublishResult, type Queue } from '@mqkit/core';
 import { uniqueQueueName, until } from '@mqkit/testkit';
-import { afterEach, describe, expect, it } from 'vitest';
-import { MemoryBroker, memory, type MemoryOptions } from '../src/index.js';
-
-const opened: Queue[] = [];
-
-async function open(options: MemoryOptions): Promise<Queue> {
-  const queue = await createQueue({ provider: memory(options) });
-  opened.push(queue);
-  return queue;
-}
-
-afterEach(async () => {
-  await Promise.all(opened.splice(0).map((queue) => queue.close({ timeoutMs: 100 })));
-});
+import { describe, expect, it } from 'vitest';
+import { MemoryBroker, memory } from '../src/index.js';
+import { open, opened } from './support.js';
 
 const WINDOW_MS = 200;
 

@@ -1,26 +1,14 @@
 // Memory's ordering switch: the first consumer asking ordered: true turns ordering on for that queue on the broker, for good.
 import { createQueue, type Queue } from '@mqkit/core';
 import { Deliveries, deferred, uniqueQueueName, until, type Deferred } from '@mqkit/testkit';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MemoryBroker, memory } from '../src/index.js';
-
-const opened: Queue[] = [];
-const holds: Deferred[] = [];
+import { holds, opened, turns } from './support.js';
 
 async function join(broker: MemoryBroker): Promise<Queue> {
   const queue = await createQueue({ provider: memory({ broker }) });
   opened.push(queue);
   return queue;
-}
-
-afterEach(async () => {
-  for (const d of holds.splice(0)) d.resolve();
-  await Promise.all(opened.splice(0).map((queue) => queue.close({ timeoutMs: 100 })));
-});
-
-/** Lets the event loop turn `n` times, so anything that is due to happen now has happened. */
-async function turns(n = 5): Promise<void> {
-  for (let i = 0; i < n; i++) await new Promise<void>((resolve) => setImmediate(resolve));
 }
 
 /** A consumer (not ordered) whose processor holds every message until the test releases it. */

@@ -1,31 +1,10 @@
 // memory({ serialization }): 'json' stores and delivers copies as a durable provider would; 'none' (the default) passes
 // the publisher's objects by reference. The tests below document both sides of that contrast.
-import { CAPABILITY_NAMES, createQueue, ErrorCode, ValidationError, type Message, type Queue } from '@mqkit/core';
+import { CAPABILITY_NAMES, ErrorCode, ValidationError, type Message, type Queue } from '@mqkit/core';
 import { uniqueQueueName, within } from '@mqkit/testkit';
-import { afterEach, describe, expect, it } from 'vitest';
-import { memory, type MemoryOptions } from '../src/index.js';
-
-const opened: Queue[] = [];
-
-async function open(options: MemoryOptions): Promise<Queue> {
-  const queue = await createQueue({ provider: memory(options) });
-  opened.push(queue);
-  return queue;
-}
-
-afterEach(async () => {
-  await Promise.all(opened.splice(0).map((queue) => queue.close({ timeoutMs: 100 })));
-});
-
-/** What `action` throws or rejects with; fails the test if it does neither. */
-async function thrownBy(action: () => unknown, what: string): Promise<unknown> {
-  try {
-    await action();
-  } catch (error) {
-    return error;
-  }
-  throw new Error(`${what}: expected an error, but it succeeded`);
-}
+import { describe, expect, it } from 'vitest';
+import { memory } from '../src/index.js';
+import { open, thrownBy } from './support.js';
 
 /** Pulls one message and returns it as the processor saw it. */
 async function pullOne(queue: Queue, name: string): Promise<Message> {

@@ -1,20 +1,9 @@
 // MemoryBroker: several providers on one in-process "server" — shared queues, state kept across providers, timers.
-import { ConfigError, createQueue, type Queue } from '@mqkit/core';
+import { ConfigError, createQueue } from '@mqkit/core';
 import { Deliveries, uniqueQueueName, until } from '@mqkit/testkit';
-import { afterEach, describe, expect, it } from 'vitest';
-import { MemoryBroker, memory, type MemoryOptions } from '../src/index.js';
-
-const opened: Queue[] = [];
-
-async function open(options: MemoryOptions): Promise<Queue> {
-  const queue = await createQueue({ provider: memory(options) });
-  opened.push(queue);
-  return queue;
-}
-
-afterEach(async () => {
-  await Promise.all(opened.splice(0).map((queue) => queue.close({ timeoutMs: 100 })));
-});
+import { describe, expect, it } from 'vitest';
+import { MemoryBroker, memory } from '../src/index.js';
+import { open, opened } from './support.js';
 
 describe('a MemoryBroker shared by several providers', () => {
   it('two queues on one broker share a queue: what one publishes, the other consumes', async () => {

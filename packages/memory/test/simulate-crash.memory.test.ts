@@ -1,16 +1,14 @@
 // MemoryProvider.simulateCrash(): a provider dies like a killed process while others on its broker live on.
 import { createQueue, type Queue } from '@mqkit/core';
 import { Deliveries, deferred, nextEvent, uniqueQueueName, until, type Deferred } from '@mqkit/testkit';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MemoryBroker, memory, type MemoryProvider } from '../src/index.js';
+import { holds, opened, thrownBy, turns } from './support.js';
 
 interface Process {
   readonly queue: Queue;
   readonly provider: MemoryProvider;
 }
-
-const opened: Queue[] = [];
-const holds: Deferred[] = [];
 
 /** A "process" on the broker: a queue on a provider of its own. */
 async function join(broker: MemoryBroker): Promise<Process> {
@@ -24,26 +22,6 @@ function hold(): Deferred {
   const d = deferred();
   holds.push(d);
   return d;
-}
-
-afterEach(async () => {
-  for (const d of holds.splice(0)) d.resolve();
-  await Promise.all(opened.splice(0).map((queue) => queue.close({ timeoutMs: 100 })));
-});
-
-/** Lets the event loop turn `n` times, so anything that is due to happen now has happened. */
-async function turns(n = 5): Promise<void> {
-  for (let i = 0; i < n; i++) await new Promise<void>((resolve) => setImmediate(resolve));
-}
-
-/** What `action` throws or rejects with; fails the test if it does neither. */
-async function thrownBy(action: () => unknown, what: string): Promise<unknown> {
-  try {
-    await action();
-  } catch (error) {
-    return error;
-  }
-  throw new Error(`${what}: expected an error, but it succeeded`);
 }
 
 describe('simulateCrash()', () => {

@@ -1,27 +1,8 @@
 // stats() figures specific to memory: lagMs from the head of the ready list, parked messages counted as ready.
-import { createQueue, type Queue } from '@mqkit/core';
-import { Deliveries, deferred, uniqueQueueName, until, type Deferred } from '@mqkit/testkit';
-import { afterEach, describe, expect, it } from 'vitest';
-import { memory, type MemoryOptions } from '../src/index.js';
-
-const opened: Queue[] = [];
-const holds: Deferred[] = [];
-
-async function open(options: MemoryOptions = {}): Promise<Queue> {
-  const queue = await createQueue({ provider: memory(options) });
-  opened.push(queue);
-  return queue;
-}
-
-afterEach(async () => {
-  for (const d of holds.splice(0)) d.resolve();
-  await Promise.all(opened.splice(0).map((queue) => queue.close({ timeoutMs: 100 })));
-});
-
-/** Lets the event loop turn `n` times, so anything that is due to happen now has happened. */
-async function turns(n = 5): Promise<void> {
-  for (let i = 0; i < n; i++) await new Promise<void>((resolve) => setImmediate(resolve));
-}
+import type { Queue } from '@mqkit/core';
+import { Deliveries, deferred, uniqueQueueName, until } from '@mqkit/testkit';
+import { describe, expect, it } from 'vitest';
+import { holds, open, turns } from './support.js';
 
 /** stats().lagMs, with the wall-clock interval it was measured in. */
 async function lagOf(queue: Queue, name: string): Promise<{ lagMs: number; before: number; after: number }> {
