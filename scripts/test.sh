@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The one command that installs what the tests need and runs them, on a machine with only Node.js:
 #   bash scripts/test.sh
-# build, type-check, lint, circular-import check, all tests, the packaging test, and the examples'
-# type-check (future providers' tests use the local Postgres/Redis; DATABASE_URL / REDIS_URL override).
+# build, type-check, lint, circular-import check, all tests, the packaging test, the examples'
+# type-check and a run of examples/getting-started (future providers' tests use the local
+# Postgres/Redis; DATABASE_URL / REDIS_URL override).
 # Stops at the first failing step.
 set -euo pipefail
 
@@ -33,6 +34,11 @@ pnpm test:pack
 
 step "examples type-check (pnpm --filter ./examples/* --if-present run typecheck)"
 pnpm --filter "./examples/*" --if-present run typecheck
+
+# docs/getting-started.md as one program: it exits non-zero if any step of the guide misbehaves.
+# `pnpm build` (turbo run build over the whole workspace) built its dist/ above.
+step "examples run (getting-started)"
+pnpm --filter @mqkit/example-getting-started run start
 
 step "all steps passed"
 # Last line: the test suite's count, in the plain shape CI reads.
