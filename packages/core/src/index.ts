@@ -4,7 +4,7 @@ export type { Capabilities, CapabilityName, CapabilityNotes } from './contracts/
 export { CAPABILITY_NAMES } from './contracts/capabilities.js';
 export type { Outcome, AckOutcome, RetryOutcome, DeadLetterOutcome } from './contracts/outcome.js';
 export { ack, retry, deadLetter } from './contracts/outcome.js';
-export type { Processor, ProcessorContext } from './contracts/processor.js';
+export type { Processor, ProcessorContext, ProcessorResult } from './contracts/processor.js';
 export type {
   Queue,
   PublishOptions,

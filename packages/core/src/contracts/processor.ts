@@ -16,7 +16,10 @@ import type { Outcome } from './outcome.js';
 export type Processor<P = unknown> = (
   messages: readonly Message<P>[],
   ctx: ProcessorContext,
-) => Promise<void | readonly (Outcome | undefined)[]> | void | readonly (Outcome | undefined)[];
+) => Promise<ProcessorResult> | ProcessorResult;
+
+/** What a processor returns: nothing or `null` (ack all), or one outcome per message. */
+export type ProcessorResult = void | null | readonly (Outcome | undefined)[];
 
 export interface ProcessorContext {
   /** Aborts on timeout, shutdown deadline or lease loss; `signal.reason` says which. */

@@ -6,8 +6,7 @@ import type { Lifecycle } from '../lifecycle/lifecycle.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
 import type { Claim, Receiver } from '../contracts/provider.js';
-import type { Outcome } from '../contracts/outcome.js';
-import type { Processor, ProcessorContext } from '../contracts/processor.js';
+import type { Processor, ProcessorContext, ProcessorResult } from '../contracts/processor.js';
 import type { ConsumeSettings } from './consume-settings.js';
 import { ackAll, failAll, fromOutcomes, releaseAll, type PlannedSettlement } from './outcome-settlement.js';
 
@@ -100,12 +99,12 @@ export class ClaimRun {
       return;
     }
     if (result !== undefined && typeof (result as Promise<unknown>).then === 'function') {
-      (result as Promise<void | readonly (Outcome | undefined)[]>).then(
+      (result as Promise<ProcessorResult>).then(
         (value) => this.#onProcessorResult(value),
         (error: unknown) => this.#onProcessorError(error),
       );
     } else {
-      this.#onProcessorResult(result as void | readonly (Outcome | undefined)[]);
+      this.#onProcessorResult(result as ProcessorResult);
     }
   }
 
@@ -142,7 +141,7 @@ export class ClaimRun {
     return new RunContext(this, this.#deps, this.#claim.shardId);
   }
 
-  #onProcessorResult(value: void | readonly (Outcome | undefined)[]): void {
+  #onProcessorResult(value: ProcessorResult): void {
     if (this.#state !== 'processing') return this.#onLateReturn();
     const now = this.#deps.clock.now();
     const plan = value === undefined || value === null ? ackAll(this.#claim.messages) : fromOutcomes(this.#claim.messages, value, this.#deps.settings.retry, now, this.#deps.random);
