@@ -3,9 +3,11 @@ import type { Claim, Receiver } from '../contracts/provider.js';
 import type { Consumer, ConsumerState, CloseOptions } from '../contracts/queue.js';
 import { sleep } from '../util/sleep.js';
 import { ClaimRun, type ClaimRunDeps } from './claim-run.js';
+import { eventLoopGate } from './event-loop-gate.js';
 import { releaseAll } from './outcome-settlement.js';
 
 const MAX_ERROR_BACKOFF_MS = 5_000;
+
 
 /**
  * A running consumer: `concurrency` slot loops, each receiving a claim and running it to the end
@@ -93,6 +95,9 @@ export class QueueConsumer implements Consumer {
       run.start();
       await run.finished;
       this.#runs.delete(run);
+      // Let timers and I/O in after ~10 ms of back-to-back claims (see EventLoopGate).
+      const turn = eventLoopGate.pass();
+      if (turn !== undefined) await turn;
     }
   }
 
