@@ -22,7 +22,7 @@ export class MemoryBroker {
     return store;
   }
 
-  /** The stores that exist so far (a queue exists once published to or consumed). */
+  /** Whether queue `queue` has a store yet (made by the first publish, consume, pull, stats or dead-letter call on it). */
   has(queue: string): boolean {
     return this.#stores.has(queue);
   }

@@ -30,7 +30,6 @@ export interface ClaimSummary {
   readonly acked: number;
   readonly retried: number;
   readonly deadLettered: number;
-  readonly released: number;
   /** Timed out, lost its lease, or was aborted at shutdown. */
   readonly interrupted: boolean;
 }
@@ -57,8 +56,7 @@ export class ClaimRun {
   #interruptedAt = 0;
   #resolveDone!: (summary: ClaimSummary) => void;
   #resolveFinished!: () => void;
-  /** Two flags: the claim is settled, and the processor has returned. Both → `finished`. */
-  #settled = false;
+  /** The processor has returned; with `#state === 'done'` that makes the run `finished`. */
   #returned = false;
 
   /** Resolves when the claim is settled (or its lease was lost). */
@@ -244,7 +242,7 @@ export class ClaimRun {
       lifecycle.emit('lease.lost', { queue, resource: this.#claim.id, owner: consumerId, token: this.#claim.token, at: clock.now() });
     }
     if (this.#state === 'processing') this.#interrupt(error);
-    this.#finish({ acked: 0, retried: 0, deadLettered: 0, released: 0, interrupted: true });
+    this.#finish({ acked: 0, retried: 0, deadLettered: 0, interrupted: true });
   }
 
   /** `now`: when the outcome was decided; events of a settlement done at once carry it. */
@@ -261,7 +259,7 @@ export class ClaimRun {
       if (lifecycle.has('consumer.error')) {
         lifecycle.emit('consumer.error', { queue, consumerId, error, operation: 'settle', retryInMs: 0, at: clock.now() });
       }
-      return this.#finish({ acked: 0, retried: 0, deadLettered: 0, released: 0, interrupted: true });
+      return this.#finish({ acked: 0, retried: 0, deadLettered: 0, interrupted: true });
     }
     const at = now ?? clock.now();
     if (lifecycle.has('lease.released')) {
@@ -289,7 +287,6 @@ export class ClaimRun {
       acked: plan.ack.length,
       retried: plan.retry.length,
       deadLettered: plan.deadLetter.length,
-      released: plan.release.length,
       interrupted,
     });
   }
@@ -299,13 +296,12 @@ export class ClaimRun {
     this.#clearTimer();
     disarm(this);
     this.#resolveDone(summary);
-    this.#settled = true;
     if (this.#returned) this.#resolveFinished();
   }
 
   #processorReturned(): void {
     this.#returned = true;
-    if (this.#settled) this.#resolveFinished();
+    if (this.#state === 'done') this.#resolveFinished();
   }
 }
 

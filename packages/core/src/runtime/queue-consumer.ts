@@ -8,7 +8,6 @@ import { releaseAll } from './outcome-settlement.js';
 
 const MAX_ERROR_BACKOFF_MS = 5_000;
 
-
 /**
  * A running consumer: `concurrency` slot loops, each receiving a claim and running it to the end
  * before taking the next. Provider errors never end the loop: they are reported and retried with
@@ -83,6 +82,9 @@ export class QueueConsumer implements Consumer {
       }
       if (claim === null) {
         if (this.#fetching.signal.aborted) break;
+        // The SPI allows null only on abort; a provider that breaks that rule must not spin this
+        // slot in microtasks and freeze the process: give the event loop a turn first.
+        await new Promise<void>((resolve) => setImmediate(resolve));
         continue;
       }
       if (this.#state !== 'running') {

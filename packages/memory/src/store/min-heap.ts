@@ -45,13 +45,4 @@ export class MinHeap<T> {
     return top;
   }
 
-  /** Removes every item matching `predicate` (O(n)). */
-  removeWhere(predicate: (item: T) => boolean): T[] {
-    const removed = this.#items.filter(predicate);
-    if (removed.length === 0) return removed;
-    const kept = this.#items.filter((item) => !predicate(item));
-    this.#items.length = 0;
-    for (const item of kept) this.push(item);
-    return removed;
-  }
 }

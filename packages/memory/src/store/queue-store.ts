@@ -329,11 +329,14 @@ export class QueueStore {
       if (record) back.push(record);
     }
     for (const record of byMessage.values()) back.push(record);
-    for (let i = back.length - 1; i >= 0; i--) {
-      back[i]!.attempt--;
-      this.#ready.unshift(back[i]!);
-    }
+    for (const record of back) record.attempt--;
+    this.#returnToFront(back);
     if (delayed) this.#scheduleWake();
+  }
+
+  /** Puts records back at the head of the ready list, keeping their order: they are older than what waits there. */
+  #returnToFront(records: readonly MessageRecord[]): void {
+    for (let i = records.length - 1; i >= 0; i--) this.#ready.unshift(records[i]!);
   }
 
   /** A message is done for good: free its dedupe key and let the next message of its partition key through. */
@@ -441,7 +444,7 @@ export class QueueStore {
         }
       } else if (claim.leaseExpiresAt < next) next = claim.leaseExpiresAt;
     }
-    for (let i = back.length - 1; i >= 0; i--) this.#ready.unshift(back[i]!);
+    this.#returnToFront(back);
     if (next < Infinity) this.#scheduleSweep(next);
     this.#serve();
   }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { ack, deadLetter, retry, type Message } from '@mqkit/core';
-import { Deliveries, delay, uniqueQueueName, within } from '../helpers/index.js';
+import { Deliveries, uniqueQueueName, until, within } from '../helpers/index.js';
 import type { ConformanceCase } from '../types.js';
 import { longLease, patience, tag } from './common.js';
 
@@ -110,8 +110,8 @@ export const pullCases: ConformanceCase[] = [
       const other = await ctx.world.createQueue();
       const name = uniqueQueueName('pull-close');
       let called = 0;
+      // pull() registers its wait before its first await, so close() below meets a waiting pull.
       const pulling = queue.pull(name, () => void called++, { waitMs: ctx.ms(2_000), leaseMs: longLease(ctx) });
-      await delay(ctx.ms(20)); // let the pull start waiting
       await queue.close();
       await other.publish(name, { payload: 'after close' });
       const result = await within(pulling, ctx.ms(3_000), 'the pending pull to settle');
@@ -119,13 +119,7 @@ export const pullCases: ConformanceCase[] = [
       assert.equal(result.received, 0);
       const seen = new Deliveries();
       other.consume(name, seen.processor(), { leaseMs: longLease(ctx) });
-      await within(
-        (async () => {
-          while (seen.all.length === 0) await delay(5);
-        })(),
-        patience(ctx),
-        'the message is still there for a live process',
-      );
+      await until(() => seen.all.length > 0, patience(ctx), 'the message is still there for a live process');
       assert.equal(seen.all[0]!.message.attempt, 1, 'it was never delivered to the closed queue');
     },
   },
