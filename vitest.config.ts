@@ -20,9 +20,21 @@ const repoRoot = fileURLToPath(new URL('.', import.meta.url));
 const packagesDir = join(repoRoot, 'packages');
 const CONFIG_RE = /^(vitest|vite)\.config\.(ts|mts|cts|js|mjs|cjs)$/;
 
+/**
+ * `pnpm test` inside packages/<name> (its own `vitest run`) finds this config by walking up; it
+ * then runs that package's project only, as a contributor working on one package expects.
+ */
+function ownPackage(): string | undefined {
+  const rel = relative(packagesDir, process.cwd());
+  if (rel === '' || rel.startsWith('..')) return undefined;
+  return rel.split(/[\\/]/)[0];
+}
+
 function packageProjects(): TestProjectConfiguration[] {
   const projects: TestProjectConfiguration[] = [];
+  const only = ownPackage();
   for (const entry of readdirSync(packagesDir).sort()) {
+    if (only !== undefined && entry !== only) continue;
     const dir = join(packagesDir, entry);
     const manifest = join(dir, 'package.json');
     if (!statSync(dir).isDirectory() || !existsSync(manifest)) continue;
@@ -54,7 +66,7 @@ export default defineConfig({
   test: {
     testTimeout: TEST_TIMEOUT_MS,
     include: ['test/**/*.test.ts'],
-    reporters: [ci ? 'verbose' : 'default', './scripts/vitest-summary-reporter.ts'],
+    reporters: [ci ? 'verbose' : 'default', join(repoRoot, 'scripts/vitest-summary-reporter.ts')],
     projects: packageProjects(),
   },
 });

@@ -26,6 +26,7 @@ export type {
   Receiver,
   Claim,
   Settlement,
+  SettleResult,
   RetrySettlement,
   DeadLetterSettlement,
 } from './contracts/provider.js';
@@ -45,6 +46,7 @@ export { decideFailure, type FailureDecision, type DeadLetterReason } from './re
 
 // Lifecycle
 export { Lifecycle, type LifecycleOptions, type LifecycleErrorHandler } from './lifecycle/lifecycle.js';
+export { emitExpired, emitPoisonPill, emitUndecodable } from './lifecycle/provider-events.js';
 export type {
   LifecycleEvents,
   LifecycleEventName,
@@ -57,12 +59,14 @@ export type {
 
 // Runtime pieces providers may reuse
 export { DEFAULT_CONSUME_SETTINGS, type ConsumeSettings } from './runtime/consume-settings.js';
-export { validateQueueName } from './runtime/build-messages.js';
+export { validateQueueName } from './runtime/publish-input.js';
 
 // Injectables
 export { systemClock, type Clock } from './util/clock.js';
 export { createIdGenerator, type IdGenerator } from './util/ids.js';
 export { noopLogger, type Logger } from './util/logger.js';
 export { sleep } from './util/sleep.js';
+export { monotonicNow } from './util/monotonic.js';
+export { linkSignals, type LinkedSignal } from './util/linked-signal.js';
 export { optionalInt, optionalNumber, optionalBoolean, optionalOneOf, requireObject, rejectUnknownKeys } from './util/validate.js';
 export { encodeJsonPayload, decodeJsonPayload } from './util/json-payload.js';

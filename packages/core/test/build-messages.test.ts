@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { DuplicateIdError } from '../src/errors/duplicate-id-error.js';
 import { ValidationError } from '../src/errors/validation-error.js';
-import { buildMessages, validatePublishOptions, validateQueueName } from '../src/runtime/build-messages.js';
+import { buildMessages } from '../src/runtime/build-messages.js';
 import { counterIds, thrownBy } from './fixtures.js';
 
 const NOW = 1_000_000;
@@ -17,6 +18,7 @@ describe('buildMessages', () => {
     expect(rest).toEqual([]);
     expect(built).toStrictEqual({
       id: 'id-1',
+      explicitId: false,
       queue: 'orders',
       type: 'default',
       payload,
@@ -136,51 +138,17 @@ describe('buildMessages', () => {
   });
 });
 
-describe('validateQueueName', () => {
-  it.each(['a', 'orders', 'Orders.v2', 'tenant:42:jobs', 'a_b-c', '0start', 'Z'.repeat(128)])('accepts %j', (name) => {
-    expect(validateQueueName(name)).toBe(name);
+describe('buildMessages: publisher-given ids', () => {
+  it('marks a publisher-given id as explicit and a generated one as not', () => {
+    const [given, generated] = buildMessages('q', [{ payload: 1, id: 'order-7' }, { payload: 2 }], 0, counterIds());
+    expect(given).toMatchObject({ id: 'order-7', explicitId: true });
+    expect(generated!.explicitId).toBe(false);
   });
 
-  it.each<[string, unknown]>([
-    ['an empty name', ''],
-    ['a leading dash', '-orders'],
-    ['a leading dot', '.orders'],
-    ['a leading underscore', '_orders'],
-    ['a leading colon', ':orders'],
-    ['a space', 'my orders'],
-    ['a slash', 'a/b'],
-    ['a non-ASCII letter', 'bestellungen-ä'],
-    ['129 characters', 'a'.repeat(129)],
-    ['a trailing newline', 'orders\n'],
-    ['a number', 5],
-    ['undefined', undefined],
-    ['null', null],
-  ])('refuses %s with a ValidationError', (_what, name) => {
-    const error = thrownBy(ValidationError, () => validateQueueName(name));
-    expect(error.field).toBe('queue');
-  });
-
-  it('names the field it is given', () => {
-    expect(thrownBy(ValidationError, () => validateQueueName('bad name', 'options.queue')).field).toBe('options.queue');
-  });
-});
-
-describe('validatePublishOptions', () => {
-  it('accepts no options, onFull wait or reject, and a signal', () => {
-    expect(() => validatePublishOptions({})).not.toThrow();
-    expect(() => validatePublishOptions({ onFull: 'wait' })).not.toThrow();
-    expect(() => validatePublishOptions({ onFull: 'reject', signal: new AbortController().signal })).not.toThrow();
-    expect(() => validatePublishOptions({ onFull: undefined, signal: undefined })).not.toThrow();
-  });
-
-  it.each<[string, string, unknown]>([
-    ['an unknown option', 'publish.timeoutMs', { timeoutMs: 5 }],
-    ['an unknown onFull', 'publish.onFull', { onFull: 'drop' }],
-    ['a signal that is not an AbortSignal', 'publish.signal', { signal: { aborted: false } }],
-    ['options that are not an object', 'publish options', 'reject'],
-    ['null options', 'publish options', null],
-    ['array options', 'publish options', []],
-  ])('refuses %s, naming %s', (_what, field, options) => {
-    expect(thrownBy(ValidationError, () => validatePublishOptions(options)).field).toBe(field);
+  it('refuses a batch that gives one id twice with a DuplicateIdError naming the second', () => {
+    const error = thrownBy(DuplicateIdError, () => buildMessages('q', [{ payload: 1, id: 'x' }, { payload: 2, id: 'y' }, { payload: 3, id: 'x' }], 0, counterIds()));
+    expect(error.field).toBe('messages[2].id');
+    expect(error.code).toBe('MQKIT_DUPLICATE_ID');
+    expect(error.id).toBe('x');
   });
 });

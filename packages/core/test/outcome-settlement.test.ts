@@ -54,7 +54,7 @@ describe('fromOutcomes', () => {
       ],
       release: [],
     });
-    expect(plan.retry[0]).toEqual({ message: batch[1], runAt: NOW + 100, error: { name: 'Error', message: 'flaky', code: undefined, stack: undefined } });
+    expect(plan.retry[0]).toEqual({ message: batch[1], runAt: NOW + 100, delayMs: 100, error: { name: 'Error', message: 'flaky', code: undefined, stack: undefined } });
     expect(plan.deadLetter[0]?.error).toMatchObject({ name: 'Error', message: 'unwanted' });
     expect(plan.deadLetter[1]?.error).toMatchObject({ name: 'PermanentError', code: 'MQKIT_PERMANENT', message: '[mqkit] bad data' });
     expect(plan.failures).toEqual([

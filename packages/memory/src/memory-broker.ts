@@ -1,22 +1,22 @@
 import { ConfigError } from '@mqkit/core';
-import { QueueStore } from './store/queue-store.js';
+import { MemoryQueue } from './store/memory-queue.js';
 
 /**
- * In-process storage shared by memory providers: one {@link QueueStore} per queue name. Timers run
+ * In-process storage shared by memory providers: one {@link MemoryQueue} per queue name. Timers run
  * while at least one provider is attached; the messages stay as long as the broker object lives.
  * The first provider attached supplies the clock; all must agree on `dedupeWindowMs`.
  */
 export class MemoryBroker {
-  readonly #stores = new Map<string, QueueStore>();
+  readonly #stores = new Map<string, MemoryQueue>();
   #attached = 0;
   #now: () => number = Date.now;
   #dedupeWindowMs = 0;
 
   /** The store of `queue`, created on first use. */
-  store(queue: string): QueueStore {
+  store(queue: string): MemoryQueue {
     let store = this.#stores.get(queue);
     if (store === undefined) {
-      store = new QueueStore(queue, () => this.#now(), () => this.#dedupeWindowMs);
+      store = new MemoryQueue(queue, () => this.#now(), () => this.#dedupeWindowMs);
       this.#stores.set(queue, store);
     }
     return store;

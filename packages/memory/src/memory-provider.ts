@@ -4,7 +4,10 @@ import {
   QueueFullError,
   UnknownQueueError,
   ValidationError,
+  emitExpired,
+  emitPoisonPill,
   encodeJsonPayload,
+  linkSignals,
   type Capabilities,
   type CapabilityNotes,
   type DeadLetter,
@@ -21,9 +24,11 @@ import {
 } from '@mqkit/core';
 import { resolveMemoryOptions, type MemoryOptions, type ResolvedMemoryOptions } from './memory-options.js';
 import { MemoryReceiver, type ReceiverHost } from './memory-receiver.js';
-import type { QueueStore } from './store/queue-store.js';
+import type { MemoryQueue } from './store/memory-queue.js';
 
 const BASE_CAPABILITIES: Omit<Capabilities, 'isolatedPayloads'> = Object.freeze({
+  transactionalPublish: false,
+  backpressure: true,
   delay: true,
   expiry: true,
   dedupe: true,
@@ -61,6 +66,7 @@ export class MemoryProvider implements QueueProvider, ReceiverHost {
     this.capabilities = Object.freeze({ ...BASE_CAPABILITIES, isolatedPayloads: json });
     this.capabilityNotes = {
       persistence: 'messages live in this process and are lost when it exits',
+      transactionalPublish: 'there is no database transaction to publish in',
       ...(json ? {} : { isolatedPayloads: "payloads are passed by reference; use memory({ serialization: 'json' }) for copies" }),
     };
     this.deadLetters = {
@@ -98,8 +104,12 @@ export class MemoryProvider implements QueueProvider, ReceiverHost {
     let reserved = 0;
     if (store.publishersWaiting || store.size + store.reserved + messages.length > capacity) {
       if (options.onFull === 'reject') throw new QueueFullError(queue, capacity, { source: 'memory' });
-      const signal = options.signal ? AbortSignal.any([options.signal, this.#closing.signal]) : this.#closing.signal;
-      await store.waitForSpace(messages.length, capacity, signal);
+      const link = linkSignals([options.signal, this.#closing.signal]);
+      try {
+        await store.waitForSpace(messages.length, capacity, link.signal);
+      } finally {
+        link.dispose();
+      }
       reserved = messages.length;
     }
     try {
@@ -151,21 +161,14 @@ export class MemoryProvider implements QueueProvider, ReceiverHost {
   }
 
   expired(queue: string, message: Message, now: number): void {
-    const lifecycle = this.#context?.lifecycle;
-    if (lifecycle?.has('message.expired')) lifecycle.emit('message.expired', { queue, message, at: now });
+    if (this.#context !== undefined) emitExpired(this.#context.lifecycle, queue, message, now);
   }
 
   poisonPill(queue: string, letter: DeadLetter, now: number): void {
-    const lifecycle = this.#context?.lifecycle;
-    if (lifecycle?.has('poison-pill')) {
-      lifecycle.emit('poison-pill', { queue, message: letter.message, attempts: letter.message.attempt, shardId: undefined, at: now });
-    }
-    if (lifecycle?.has('message.dead-lettered')) {
-      lifecycle.emit('message.dead-lettered', { queue, message: letter.message, reason: letter.reason, error: letter.error, at: now });
-    }
+    if (this.#context !== undefined) emitPoisonPill(this.#context.lifecycle, queue, letter, now);
   }
 
-  #store(queue: string): QueueStore {
+  #store(queue: string): MemoryQueue {
     const declared = this.#options.queues;
     if (declared !== undefined && !declared.has(queue)) {
       throw new UnknownQueueError(queue, `declare it in memory({ queues: [...] }) or use one of: ${[...declared].join(', ')}`, { source: 'memory' });

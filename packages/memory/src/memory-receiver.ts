@@ -1,6 +1,7 @@
 import type { Claim, DeadLetter, Message, Receiver, ReceiverOptions, Settlement } from '@mqkit/core';
 import type { MemoryClaim } from './store/memory-claim.js';
-import type { QueueStore, Waiter } from './store/queue-store.js';
+import type { MemoryQueue } from './store/memory-queue.js';
+import type { Waiter } from './store/receive-waiters.js';
 import type { TakeContext } from './store/take-context.js';
 
 /** What a receiver needs from its provider instance. */
@@ -19,7 +20,7 @@ interface Pending {
   finish(claim: MemoryClaim | null): void;
 }
 
-/** A consumer's window on one {@link QueueStore}. */
+/** A consumer's window on one {@link MemoryQueue}. */
 export class MemoryReceiver implements Receiver, TakeContext {
   readonly consumerId: string;
   readonly leaseMs: number;
@@ -30,7 +31,7 @@ export class MemoryReceiver implements Receiver, TakeContext {
   #closed = false;
 
   constructor(
-    private readonly store: QueueStore,
+    private readonly store: MemoryQueue,
     private readonly host: ReceiverHost,
     options: ReceiverOptions,
   ) {

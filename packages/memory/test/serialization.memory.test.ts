@@ -106,19 +106,20 @@ describe('capabilities follow the serialization', () => {
     }
   });
 
-  it("isolatedPayloads is true with serialization: 'json', and only persistence is noted as missing", () => {
+  it("isolatedPayloads is true with serialization: 'json', and only persistence and transactional publish are noted as missing", () => {
     const provider = memory({ serialization: 'json' });
     expect(provider.capabilities.isolatedPayloads).toBe(true);
-    expect(Object.keys(provider.capabilityNotes)).toEqual(['persistence']);
+    expect(Object.keys(provider.capabilityNotes).sort()).toEqual(['persistence', 'transactionalPublish']);
   });
 
-  it('every other capability is the same in both modes: all but persistence', () => {
+  it('every other capability is the same in both modes: all but persistence and transactional publish', () => {
+    const missing = new Set(['persistence', 'transactionalPublish']);
     for (const provider of [memory(), memory({ serialization: 'json' })]) {
       for (const name of CAPABILITY_NAMES) {
         if (name === 'isolatedPayloads') continue;
-        expect(provider.capabilities[name], name).toBe(name !== 'persistence');
+        expect(provider.capabilities[name], name).toBe(!missing.has(name));
+        if (missing.has(name)) expect(provider.capabilityNotes[name], name).toBeTruthy();
       }
-      expect(provider.capabilityNotes.persistence).toBeTruthy();
       expect(Object.isFrozen(provider.capabilities), 'capabilities cannot be changed at runtime').toBe(true);
     }
   });

@@ -12,7 +12,10 @@ export type {
   ConformanceCase,
   CaseContext,
   CaseWorld,
+  CaseQueueOptions,
+  WorldProviderOptions,
   Requirement,
 } from './types.js';
+export * from './difficult/index.js';
 export { CASE_GROUPS } from './cases/index.js';
 export * from './helpers/index.js';

@@ -1,6 +1,8 @@
-import type { Queue, QueueConfig } from '@mqkit/core';
+import { createQueue, type Queue, type QueueConfig, type QueueProvider } from '@mqkit/core';
+import { difficult, type DifficultProvider } from './difficult/difficult-provider.js';
+import { pausable, type PausableProvider } from './helpers/pausable.js';
 import { CASE_GROUPS } from './cases/index.js';
-import type { CaseContext, ConformanceCase, ConformanceOptions, ConformanceTarget, Requirement, TestApi } from './types.js';
+import type { CaseContext, CaseQueueOptions, ConformanceCase, ConformanceOptions, ConformanceTarget, Requirement, TestApi } from './types.js';
 import { within } from './helpers/until.js';
 
 const DEFAULT_TIMEOUT_MS = 10_000;
@@ -11,7 +13,9 @@ const CLOSE_LIMIT_MS = 5_000;
 
 /**
  * Registers the mqkit conformance suite for one provider with the caller's test framework.
- * Each case gets its own world (`target.setup()`), closes every queue it made and tears the world
+ * Each case gets its own world (`target.setup()`); every queue it makes is a new provider of that
+ * world, wrapped by the suite so it can be paused (`pausable`) and made difficult (`difficult`),
+ * and opened with core's `createQueue`. After the case its queues are closed and the world torn
  * down, pass or fail. A case whose capability the target does not declare is registered with
  * `it.skip` and the reason in its name.
  *
@@ -52,7 +56,6 @@ function register(api: TestApi, target: ConformanceTarget, c: ConformanceCase, r
 
 function satisfied(target: ConformanceTarget, requirement: Requirement): boolean {
   if (requirement === 'crash') return target.canCrash === true;
-  if (requirement === 'pause') return target.canPause === true;
   return target.capabilities[requirement] === true;
 }
 
@@ -60,36 +63,49 @@ function satisfied(target: ConformanceTarget, requirement: Requirement): boolean
 export function skipReason(target: ConformanceTarget, requirement: Requirement): string {
   const note =
     requirement === 'crash'
-      ? 'the target cannot crash a queue (declare canCrash: true and implement world.crash())'
-      : requirement === 'pause'
-        ? 'the target cannot pause a queue (declare canPause: true and implement world.pause()/resume(), e.g. with pausable())'
-        : (target.capabilityNotes?.[requirement] ?? 'not declared');
+      ? 'the target cannot crash a provider (declare canCrash: true and implement world.crash())'
+      : (target.capabilityNotes?.[requirement] ?? 'not declared');
   return `provider "${target.name}" lacks '${requirement}': ${note}`;
+}
+
+interface Process {
+  readonly provider: QueueProvider;
+  readonly difficulty: DifficultProvider;
+  readonly freezer: PausableProvider;
 }
 
 async function runCase(target: ConformanceTarget, c: ConformanceCase, timeScale: number): Promise<void> {
   const world = await target.setup();
   const queues: Queue[] = [];
+  const processes = new Map<Queue, Process>();
+  const processOf = (queue: Queue): Process => {
+    const p = processes.get(queue);
+    if (p === undefined) throw new Error('[mqkit] [testkit] that queue was not made by this case\'s world');
+    return p;
+  };
   const ctx: CaseContext = {
     target,
     ms: (value) => Math.round(value * timeScale),
     world: {
-      async createQueue(config?: Omit<QueueConfig, 'provider'>) {
-        const queue = await world.createQueue(config);
+      async createQueue(config?: Omit<QueueConfig, 'provider'>, options: CaseQueueOptions = {}) {
+        const provider = await world.createProvider(options.provider);
+        const difficulty = difficult(provider, options.faults);
+        const freezer = pausable(difficulty.provider);
+        const queue = await createQueue({ ...config, provider: freezer.provider });
         queues.push(queue);
+        processes.set(queue, { provider, difficulty, freezer });
         return queue;
       },
+      difficulty: (queue) => processOf(queue).difficulty,
       async crash(queue) {
         if (typeof world.crash !== 'function') throw new Error(`[mqkit] [testkit] target "${target.name}" declares canCrash but its world has no crash()`);
-        await world.crash(queue);
+        await world.crash(processOf(queue).provider);
       },
       async pause(queue) {
-        if (typeof world.pause !== 'function') throw new Error(`[mqkit] [testkit] target "${target.name}" declares canPause but its world has no pause()`);
-        await world.pause(queue);
+        processOf(queue).freezer.pause();
       },
       async resume(queue) {
-        if (typeof world.resume !== 'function') throw new Error(`[mqkit] [testkit] target "${target.name}" declares canPause but its world has no resume()`);
-        await world.resume(queue);
+        processOf(queue).freezer.resume();
       },
     },
   };
@@ -100,6 +116,11 @@ async function runCase(target: ConformanceTarget, c: ConformanceCase, timeScale:
   } finally {
     try {
       // Every queue the case made is closed (idempotent if the case already did), then the world goes.
+      for (const p of processes.values()) {
+        p.freezer.resume(); // a paused or hung process must not hold its close
+        p.difficulty.script = undefined;
+        p.difficulty.release();
+      }
       const closing = Promise.all(queues.map((q) => q.close({ timeoutMs: ctx.ms(CLOSE_DEADLINE_MS) })));
       await within(closing, ctx.ms(CLOSE_LIMIT_MS), "closing the case's queues");
     } catch (error) {

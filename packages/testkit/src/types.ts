@@ -1,4 +1,5 @@
-import type { Capabilities, CapabilityName, CapabilityNotes, Queue, QueueConfig } from '@mqkit/core';
+import type { Capabilities, CapabilityName, CapabilityNotes, Queue, QueueConfig, QueueProvider } from '@mqkit/core';
+import type { DifficultOptions, DifficultProvider } from './difficult/difficult-provider.js';
 
 /** A test function: what the runner's `it` takes. May return a promise. */
 export type TestFn = () => Promise<void> | void;
@@ -33,31 +34,31 @@ export interface ConformanceTarget {
    * are skipped with that reason.
    */
   readonly canCrash?: boolean;
-  /**
-   * True when the worlds from `setup()` implement `pause()`/`resume()` (see the `pausable()` helper,
-   * which gives any provider this for free). Without it the fencing case is skipped with that reason.
-   */
-  readonly canPause?: boolean;
-  /** A backend "world" for one test; queues made from one world share storage, like several processes on one database. */
+  /** A backend "world" for one test; providers made from one world share storage, like several processes on one database. */
   setup(): Promise<ConformanceWorld>;
 }
 
+/** What a case may ask of a provider the world makes. A target honours each option its capabilities concern. */
+export interface WorldProviderOptions {
+  /** With `backpressure`: the queues' capacity (most messages waiting). */
+  readonly capacity?: number;
+  /** With `dedupe`: how long a dedupe key is kept after its message settled (ms). */
+  readonly dedupeWindowMs?: number;
+}
+
 export interface ConformanceWorld {
-  /** A queue on this world's backend (a new provider instance each call: a new "process"). */
-  createQueue(config?: Omit<QueueConfig, 'provider'>): Promise<Queue>;
   /**
-   * Kill a queue of this world as a crashed process dies: nothing released or acked, leases left to
-   * expire. Absent = crash recovery cannot be tested (declare `canCrash: false` on the target).
+   * A new, unopened provider on this world's backend: a new "process". The suite wraps it (to
+   * pause it, to make it difficult) and opens it with `createQueue`. Honour `options` where your
+   * capabilities concern them (`capacity` with `backpressure`, `dedupeWindowMs` with `dedupe`).
    */
-  crash?(queue: Queue): Promise<void>;
+  createProvider(options?: WorldProviderOptions): QueueProvider | Promise<QueueProvider>;
   /**
-   * Freeze a queue of this world like a process stopped with SIGSTOP (or a long GC pause): its
-   * provider makes no calls until `resume(queue)`, then the calls it had pending go through with the
-   * claims they had. Wrap each provider with `pausable()` to implement both.
+   * Kill a provider of this world as a crashed process dies: nothing released or acked, leases
+   * left to expire. Absent = crash recovery cannot be tested (declare `canCrash: false`).
    */
-  pause?(queue: Queue): Promise<void>;
-  resume?(queue: Queue): Promise<void>;
-  /** Release everything the world holds (servers, schemas, timers). Called once, after each case. */
+  crash?(provider: QueueProvider): Promise<void>;
+  /** Release everything the world holds (servers, schemas, timers). Called once, after each case, after its queues were closed. */
   teardown(): Promise<void>;
 }
 
@@ -69,7 +70,7 @@ export interface ConformanceOptions {
 }
 
 /** What a case needs besides nothing: a capability, or a target that can crash a queue. */
-export type Requirement = CapabilityName | 'crash' | 'pause';
+export type Requirement = CapabilityName | 'crash';
 
 /** One conformance case: a sentence-like name, what it needs, and its body. */
 export interface ConformanceCase {
@@ -89,11 +90,22 @@ export interface CaseContext {
   ms(value: number): number;
 }
 
+/** How a case wants one queue's provider. */
+export interface CaseQueueOptions {
+  /** Passed to the world's `createProvider`. */
+  readonly provider?: WorldProviderOptions;
+  /** Faults for the queue's difficult wrapper (every queue has one; without faults it only watches). */
+  readonly faults?: DifficultOptions;
+}
+
 export interface CaseWorld {
-  createQueue(config?: Omit<QueueConfig, 'provider'>): Promise<Queue>;
+  /** A queue on a new provider of this world (a new "process"), wrapped so it can be paused and made difficult. */
+  createQueue(config?: Omit<QueueConfig, 'provider'>, options?: CaseQueueOptions): Promise<Queue>;
+  /** The difficult wrapper of `queue`'s provider: its call log, its script, `release()`, `endClaims()`. */
+  difficulty(queue: Queue): DifficultProvider;
   /** Crash `queue` (only called by cases that require `'crash'`). */
   crash(queue: Queue): Promise<void>;
-  /** Freeze / thaw `queue` (only called by cases that require `'pause'`). */
+  /** Freeze `queue` like SIGSTOP: its provider calls wait until `resume`, then go through with the claims they had. */
   pause(queue: Queue): Promise<void>;
   resume(queue: Queue): Promise<void>;
 }

@@ -38,7 +38,7 @@ const caseCount = CASE_GROUPS.reduce((n, [, cases]) => n + cases.length, 0);
 describe('runQueueConformance', () => {
   it('registers every case once, under "mqkit conformance: <name> > <area>"', () => {
     const { api, tests } = recorder();
-    runQueueConformance(api, target({ capabilities: all(true), canCrash: true, canPause: true }));
+    runQueueConformance(api, target({ capabilities: all(true), canCrash: true }));
     expect(tests).toHaveLength(caseCount);
     expect(tests.every((t) => !t.skipped)).toBe(true);
     expect(tests[0]!.path).toMatch(/^mqkit conformance: fake > round trip > /);
@@ -54,20 +54,20 @@ describe('runQueueConformance', () => {
     expect(tests.filter((t) => !t.skipped).length).toBeGreaterThan(0); // cases that need nothing still run
   });
 
-  it('skips the crash and fencing cases with a reason when the target cannot crash or pause a queue', () => {
+  it('skips the crash cases with a reason when the target cannot crash a provider, and runs the fencing case anyway (the suite pauses any provider)', () => {
     const { api, tests } = recorder();
     runQueueConformance(api, target({ capabilities: all(true) }));
-    expect(tests.some((t) => t.skipped && /lacks 'crash': the target cannot crash a queue/.test(t.path))).toBe(true);
-    expect(tests.some((t) => t.skipped && /lacks 'pause': the target cannot pause a queue/.test(t.path))).toBe(true);
+    expect(tests.some((t) => t.skipped && /lacks 'crash': the target cannot crash a provider/.test(t.path))).toBe(true);
+    expect(tests.some((t) => !t.skipped && /frozen past its lease/.test(t.path))).toBe(true);
   });
 
   it('registers each case `repeat` times in stress mode and scales test timeouts by timeScale', () => {
     const { api, tests } = recorder();
-    runQueueConformance(api, target({ capabilities: all(true), canCrash: true, canPause: true }), { repeat: 3, timeScale: 2 });
+    runQueueConformance(api, target({ capabilities: all(true), canCrash: true }), { repeat: 3, timeScale: 2 });
     expect(tests).toHaveLength(caseCount * 3);
     expect(tests.filter((t) => t.path.endsWith('[3/3]'))).toHaveLength(caseCount);
     const base = recorder();
-    runQueueConformance(base.api, target({ capabilities: all(true), canCrash: true, canPause: true }));
+    runQueueConformance(base.api, target({ capabilities: all(true), canCrash: true }));
     expect(tests[0]!.timeout).toBeGreaterThan(base.tests[0]!.timeout!);
   });
 

@@ -10,9 +10,13 @@ export interface Capabilities {
   /** `dedupeKey` suppresses a second publish inside the dedupe window and reports it. */
   readonly dedupe: boolean;
   /**
-   * A consumer with `ordered: true` gets the messages of one partition key one at a time, in due
-   * order: by `runAt`, then publish order (so publish order when nothing is delayed). A message
-   * waiting for its retry keeps its key: later messages of the key wait behind it.
+   * A consumer with `ordered: true` processes the messages of one partition key in due order: by
+   * `runAt`, then publish order (so publish order when nothing is delayed). A key is held by at most
+   * one claim at a time, in any process; a claim may carry several messages of one key, in that
+   * order (streams do; memory and the SQL providers give one per key). A message waiting for its
+   * retry keeps its key: later messages of the key wait behind it. Core keeps settlement
+   * order-safe: once a message of key K in a batch is not acked, no later message of K in that
+   * batch is acked (they are released), and a timed-out processor keeps its key until it returns.
    */
   readonly ordering: boolean;
   /** Messages survive a restart of the process (and of the broker, where it is durable). */
@@ -35,6 +39,17 @@ export interface Capabilities {
    * and a payload that cannot be serialized is refused at publish with a ValidationError.
    */
   readonly isolatedPayloads: boolean;
+  /**
+   * `publish(…, { transaction })` writes the messages in the caller's own database transaction
+   * (a Prisma interactive transaction, a MongoDB session): they become visible to consumers when
+   * it commits, and vanish if it rolls back (the transactional outbox).
+   */
+  readonly transactionalPublish: boolean;
+  /**
+   * A queue has a capacity: a publish that would exceed it waits for room (`onFull: 'wait'`, the
+   * default) or throws `QueueFullError` (`onFull: 'reject'`), and `signal` aborts the wait.
+   */
+  readonly backpressure: boolean;
 }
 
 export type CapabilityName = keyof Capabilities;
@@ -55,4 +70,6 @@ export const CAPABILITY_NAMES: readonly CapabilityName[] = [
   'perMessageSettle',
   'pull',
   'isolatedPayloads',
+  'transactionalPublish',
+  'backpressure',
 ];

@@ -93,6 +93,8 @@ export interface OutgoingMessage<P = unknown> {
  */
 export interface NewMessage<P = unknown> {
   readonly id: string;
+  /** The publisher gave `id` (it may collide with a stored one: `DuplicateIdError`); false when core generated it. */
+  readonly explicitId: boolean;
   readonly queue: string;
   readonly type: string;
   readonly payload: P;

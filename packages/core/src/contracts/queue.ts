@@ -51,8 +51,11 @@ export interface Queue {
    * Stops every consumer and pull (graceful, within this call's `timeoutMs`, default 30000 — it
    * overrides each consumer's `shutdownTimeoutMs`), waits for lifecycle listeners briefly, closes
    * the provider. `publish` keeps working while consumers drain (they may publish follow-ups);
-   * everything throws {@link ClosedError} once closed. Idempotent: every call returns the same
-   * promise; safe while consumers run.
+   * everything throws {@link ClosedError} once closed. Always finishes: a backend whose
+   * settlement, receiver close or own close rejects or hangs is reported (logger and
+   * `consumer.error`) and given up about a second past the deadline, so `close()` resolves within
+   * `timeoutMs` plus a few seconds at worst and never rejects. Idempotent: every call returns the
+   * same promise; safe while consumers run.
    */
   close(options?: CloseOptions): Promise<void>;
 }
@@ -62,6 +65,15 @@ export interface PublishOptions {
   readonly onFull?: 'wait' | 'reject';
   /** Aborts a publish that is waiting for room. */
   readonly signal?: AbortSignal;
+  /**
+   * Publish inside your own database transaction (the transactional outbox): a Prisma
+   * interactive-transaction client, a MongoDB `ClientSession`. Core passes it to the provider
+   * untouched; a provider without `capabilities.transactionalPublish` refuses it with a
+   * {@link ValidationError} (`publish.transaction`). The messages become visible when your
+   * transaction commits and vanish if it rolls back; `message.published` is emitted when the
+   * provider has written them (with `transactional: true`), which is before the commit.
+   */
+  readonly transaction?: unknown;
 }
 
 export interface PublishResult {
@@ -134,11 +146,28 @@ export interface Consumer {
   /**
    * Graceful stop: fetch nothing more, let in-flight batches finish within `timeoutMs` (default
    * the consumer's `shutdownTimeoutMs`), then abort them with {@link ShutdownError} and release
-   * their messages for redelivery; settle what finished; release leases. Idempotent.
+   * their messages for redelivery; settle what finished; release leases. A backend that hangs
+   * cannot hold it: a settlement or receiver close still pending a second after the deadline is
+   * given up (reported as `consumer.error`; its messages come back when their lease expires).
+   * Idempotent: every call returns the same promise, which never rejects.
+   *
+   * Called from inside a processor ("process this one, then stop"), it resolves as soon as
+   * fetching has stopped, without waiting for in-flight batches — the calling one would wait for
+   * itself. The batches, the caller's included, are settled as their processors return, within
+   * the deadline; `stopped` resolves after the last. Core recognises such a call by the
+   * processor's async call chain: make it from the processor's own code or from code the
+   * processor awaits, not from a detached callback (a timer, an event handler) — there it waits
+   * for the drain as from outside, and a processor awaiting it holds the shutdown until the deadline.
    */
   stop(options?: CloseOptions): Promise<void>;
-  /** Resolves when the consumer has stopped, with why. */
+  /**
+   * Resolves when the consumer has stopped, with why (never rejects). `'error'`: a receive failed
+   * in a way retrying cannot heal (`retryable: false`, e.g. `UnknownQueueError`); the error is in
+   * the `consumer.stopped` event and in {@link Consumer.error}.
+   */
   readonly stopped: Promise<StopReason>;
+  /** The error that stopped the consumer, when `stopped` resolved `'error'`. */
+  readonly error: unknown;
 }
 
 export interface CloseOptions {

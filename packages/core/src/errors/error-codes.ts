@@ -13,6 +13,7 @@ export const ErrorCode = {
   PayloadTooLarge: 'MQKIT_PAYLOAD_TOO_LARGE',
   QueueFull: 'MQKIT_QUEUE_FULL',
   ListenerOverload: 'MQKIT_LISTENER_OVERLOAD',
+  DuplicateId: 'MQKIT_DUPLICATE_ID',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -13,4 +13,6 @@ export { DecodeError } from './decode-error.js';
 export { PayloadTooLargeError } from './payload-too-large-error.js';
 export { QueueFullError } from './queue-full-error.js';
 export { ListenerOverloadError } from './listener-overload-error.js';
+export { DuplicateIdError } from './duplicate-id-error.js';
+export { isMqkitError, type MqkitErrorLike } from './is-mqkit-error.js';
 export { isRetryable, serializeError, type SerializedError } from './classify.js';

@@ -10,9 +10,10 @@ import type { Message, NewMessage } from '../contracts/message.js';
 export interface LifecycleEvents {
   /**
    * Messages stored (with payloads, as validated at publish). `duplicates` were suppressed by their
-   * dedupe key (not in `messages`). `at` is when `publish()` was called.
+   * dedupe key (not in `messages`). `at` is when `publish()` was called. `transactional`: written
+   * in the caller's transaction (`PublishOptions.transaction`), which may still roll back.
    */
-  'message.published': { queue: string; messages: readonly NewMessage[]; duplicates: number; at: number };
+  'message.published': { queue: string; messages: readonly NewMessage[]; duplicates: number; transactional: boolean; at: number };
   /** A batch was leased to a consumer. */
   'message.received': { queue: string; consumerId: string; messages: readonly Message[]; at: number };
   /** These messages were acked after `durationMs` of processing. */
@@ -36,10 +37,18 @@ export interface LifecycleEvents {
    */
   'processor.overrun': { queue: string; consumerId: string; messages: readonly Message[]; overrunMs: number; at: number };
   'consumer.started': { queue: string; consumerId: string; concurrency: number; batchSize: number; at: number };
-  /** `abandoned`: batches still running at the shutdown deadline, released for redelivery. */
-  'consumer.stopped': { queue: string; consumerId: string; reason: StopReason; abandoned: number; at: number };
-  /** The provider failed (broker down, network); the consumer backs off `retryInMs` and carries on. */
-  'consumer.error': { queue: string; consumerId: string; error: unknown; operation: string; retryInMs: number; at: number };
+  /**
+   * `abandoned`: batches still running at the shutdown deadline, released for redelivery.
+   * `error`: with reason `'error'`, the failure that stopped it.
+   */
+  'consumer.stopped': { queue: string; consumerId: string; reason: StopReason; abandoned: number; error?: unknown; at: number };
+  /**
+   * The provider failed (broker down, network) in `operation` (`receive`, `renew`, `settle`,
+   * `close`, …). `retryInMs`: when core tries again; `undefined` when it does not (it gave up:
+   * the lease ran out, or the consumer is stopping) — the messages then come back when their
+   * lease expires.
+   */
+  'consumer.error': { queue: string; consumerId: string; error: unknown; operation: string; retryInMs: number | undefined; at: number };
   'lease.acquired': LeaseEvent;
   'lease.renewed': LeaseEvent;
   /** This owner can no longer settle the resource (expired, or fenced by a newer owner). */
@@ -63,6 +72,8 @@ export interface LifecycleEvents {
 
 export interface LeaseEvent {
   queue: string;
+  /** `claim`: a batch of messages leased to a consumer (core raises these); `shard`: a shard leased by a coordinated provider. */
+  kind: 'claim' | 'shard';
   /** What is leased: a shard id, or a batch id for message leases. */
   resource: string;
   owner: string;
@@ -71,8 +82,12 @@ export interface LeaseEvent {
   at: number;
 }
 
-/** Why a consumer stopped: `stop()`, `queue.close()`, or its `signal` aborted. (Provider errors never stop it: they are retried.) */
-export type StopReason = 'stop' | 'close' | 'signal';
+/**
+ * Why a consumer stopped: `stop()`, `queue.close()`, its `signal` aborted, or `'error'`: a receive
+ * failed in a way retrying cannot heal (`retryable: false`: an unknown queue, bad configuration).
+ * Other provider errors never stop it: they are retried with backoff.
+ */
+export type StopReason = 'stop' | 'close' | 'signal' | 'error';
 
 export type LifecycleEventName = keyof LifecycleEvents;
 

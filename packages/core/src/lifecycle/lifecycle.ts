@@ -59,8 +59,13 @@ const LISTENER_KEYS: ReadonlyArray<LifecycleEventName | 'onEvent'> = [
  * nobody listens to.
  */
 export class Lifecycle {
-  readonly #handlers = new Map<LifecycleEventName, Bound[]>();
-  readonly #catchAll: Bound[] = [];
+  /**
+   * Handler lists are replaced, never changed in place (copy on write): `emit` iterates the list
+   * it started with, so a handler that adds or removes listeners (a `nextEvent` waiter removing
+   * itself) makes no other listener miss or repeat the event.
+   */
+  readonly #handlers = new Map<LifecycleEventName, readonly Bound[]>();
+  #catchAll: readonly Bound[] = [];
   readonly #states = new Set<ListenerState>();
   readonly #onError: LifecycleErrorHandler;
   readonly #maxPending: number;
@@ -86,21 +91,25 @@ export class Lifecycle {
       const bound: Bound = (event, name) => this.#call(state, name, fn, event);
       if (key === 'onEvent') {
         const wrapped: Bound = (event, name) => bound({ type: name, ...(event as object) }, name);
-        this.#catchAll.push(wrapped);
+        this.#catchAll = [...this.#catchAll, wrapped];
         added.push(['*', wrapped]);
       } else {
-        const list = this.#handlers.get(key) ?? [];
-        list.push(bound);
-        this.#handlers.set(key, list);
+        this.#handlers.set(key, [...(this.#handlers.get(key) ?? []), bound]);
         added.push([key, bound]);
       }
     }
+    let removed = false;
     return () => {
+      if (removed) return;
+      removed = true;
       this.#states.delete(state);
       for (const [key, bound] of added) {
-        const list = key === '*' ? this.#catchAll : this.#handlers.get(key);
-        const i = list?.indexOf(bound) ?? -1;
-        if (list && i >= 0) list.splice(i, 1);
+        if (key === '*') this.#catchAll = this.#catchAll.filter((b) => b !== bound);
+        else {
+          const rest = (this.#handlers.get(key) ?? []).filter((b) => b !== bound);
+          if (rest.length > 0) this.#handlers.set(key, rest);
+          else this.#handlers.delete(key);
+        }
       }
     };
   }
@@ -112,8 +121,9 @@ export class Lifecycle {
 
   emit<K extends LifecycleEventName>(name: K, event: LifecycleEvents[K]): void {
     const list = this.#handlers.get(name);
+    const all = this.#catchAll;
     if (list) for (let i = 0; i < list.length; i++) list[i]!(event, name);
-    for (let i = 0; i < this.#catchAll.length; i++) this.#catchAll[i]!(event, name);
+    for (let i = 0; i < all.length; i++) all[i]!(event, name);
   }
 
   /** Waits until every tracked async handler call settled, or `timeoutMs` passed. */

@@ -1,3 +1,4 @@
+import { DuplicateIdError } from '../errors/duplicate-id-error.js';
 import { ValidationError } from '../errors/validation-error.js';
 import type { Headers, NewMessage, OutgoingMessage } from '../contracts/message.js';
 import type { IdGenerator } from '../util/ids.js';
@@ -5,19 +6,6 @@ import { describe } from '../util/validate.js';
 
 const EMPTY_HEADERS: Headers = Object.freeze({});
 const MAX_KEY_LENGTH = 256;
-const QUEUE_NAME = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
-
-/** Queue names: 1–128 chars of letters, digits and `. _ : -`, starting with a letter or digit (fits every backend). */
-export function validateQueueName(queue: unknown, field = 'queue'): string {
-  if (typeof queue !== 'string' || !QUEUE_NAME.test(queue)) {
-    throw new ValidationError(
-      field,
-      `${describe(queue)} is not a valid queue name`,
-      'use 1–128 characters of letters, digits, ".", "_", ":" or "-", starting with a letter or digit',
-    );
-  }
-  return queue;
-}
 
 /**
  * Turns publisher input into validated {@link NewMessage}s: ids and times resolved, every field
@@ -27,7 +15,14 @@ export function buildMessages(queue: string, input: unknown, now: number, ids: I
   const list = Array.isArray(input) ? (input as unknown[]) : [input];
   if (list.length === 0) throw new ValidationError('messages', 'the batch is empty', 'publish at least one message');
   const out = new Array<NewMessage>(list.length);
-  for (let i = 0; i < list.length; i++) out[i] = buildOne(queue, list[i], i, now, ids);
+  let explicit: Map<string, number> | undefined;
+  for (let i = 0; i < list.length; i++) {
+    const message = (out[i] = buildOne(queue, list[i], i, now, ids));
+    if (!message.explicitId) continue;
+    explicit ??= new Map();
+    if (explicit.has(message.id)) throw new DuplicateIdError(queue, message.id, `messages[${i}].id`);
+    explicit.set(message.id, i);
+  }
   return out;
 }
 
@@ -37,6 +32,7 @@ function buildOne(queue: string, raw: unknown, index: number, now: number, ids: 
   if (typeof raw === 'object' && raw !== null && m.payload !== undefined && isPlain(m)) {
     return {
       id: ids(),
+      explicitId: false,
       queue,
       type: m.type === undefined ? 'default' : key(m.type, `messages[${index}].type`),
       payload: m.payload,
@@ -72,6 +68,7 @@ function buildOne(queue: string, raw: unknown, index: number, now: number, ids: 
   }
   return {
     id: m.id === undefined ? ids() : key(m.id, `${field}.id`),
+    explicitId: m.id !== undefined,
     queue,
     type: m.type === undefined ? 'default' : key(m.type, `${field}.type`),
     payload: m.payload,
@@ -133,23 +130,4 @@ function headers(value: unknown, field: string): Headers {
     }
   }
   return value as Headers;
-}
-
-/** `publish()` options: `onFull` is 'wait' or 'reject', `signal` an AbortSignal; nothing else. */
-export function validatePublishOptions(options: unknown): void {
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new ValidationError('publish options', `expected an object, got ${describe(options)}`, 'pass { onFull, signal } or nothing');
-  }
-  const o = options as Record<string, unknown>;
-  for (const key of Object.keys(o)) {
-    if (key !== 'onFull' && key !== 'signal') {
-      throw new ValidationError(`publish.${key}`, 'unknown option', 'use onFull or signal');
-    }
-  }
-  if (o.onFull !== undefined && o.onFull !== 'wait' && o.onFull !== 'reject') {
-    throw new ValidationError('publish.onFull', `expected 'wait' or 'reject', got ${describe(o.onFull)}`, "pass onFull: 'wait' (default) or 'reject'");
-  }
-  if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) {
-    throw new ValidationError('publish.signal', `expected an AbortSignal, got ${describe(o.signal)}`, 'pass an AbortController().signal or leave it out');
-  }
 }

@@ -1,3 +1,5 @@
+import { ErrorCode } from '../errors/error-codes.js';
+import { isMqkitError } from '../errors/is-mqkit-error.js';
 import { LeaseLostError } from '../errors/lease-lost-error.js';
 import { ShutdownError } from '../errors/shutdown-error.js';
 import { TimeoutError } from '../errors/timeout-error.js';
@@ -5,10 +7,17 @@ import { ValidationError } from '../errors/validation-error.js';
 import type { Lifecycle } from '../lifecycle/lifecycle.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
+import { monotonicNow } from '../util/monotonic.js';
 import type { Claim, Receiver } from '../contracts/provider.js';
-import type { Processor, ProcessorContext, ProcessorResult } from '../contracts/processor.js';
+import type { Processor, ProcessorResult } from '../contracts/processor.js';
+import { settleWithRetry } from './claim-settler.js';
 import type { ConsumeSettings } from './consume-settings.js';
+import { leaseEnd, nextRenewal, renewalBackoff } from './lease-timing.js';
 import { ackAll, failAll, fromOutcomes, releaseAll, type PlannedSettlement } from './outcome-settlement.js';
+import { mqkitAwaitProcessor, mqkitInvokeProcessor } from './processor-frame.js';
+import { armSoon, disarm, type Armable } from './run-arming.js';
+import { RunContext, type ContextSource } from './run-context.js';
+import { leadingRun, orderSafe } from './settlement-order.js';
 
 export interface ClaimRunDeps {
   readonly queue: string;
@@ -18,6 +27,8 @@ export interface ClaimRunDeps {
   readonly settings: ConsumeSettings;
   /** Renew the lease while the processor works (provider has `leaseExtension`). */
   readonly renewLeases: boolean;
+  /** The provider settles each message on its own; without it, settlements are cut to their leading run. */
+  readonly perMessageSettle: boolean;
   readonly lifecycle: Lifecycle;
   readonly clock: Clock;
   readonly logger: Logger;
@@ -30,74 +41,108 @@ export interface ClaimSummary {
   readonly acked: number;
   readonly retried: number;
   readonly deadLettered: number;
-  /** Timed out, lost its lease, or was aborted at shutdown. */
+  /** Timed out, lost its lease, was aborted at shutdown, or its settlement could not be applied. */
   readonly interrupted: boolean;
 }
 
-/**
- * One claim's life: `processing` until the first of — the processor returns, the deadline passes,
- * the lease is lost, shutdown aborts it — then `settling`, then `done`. Whatever ends `processing`
- * decides the settlement; a processor result that arrives later is discarded (and reported as an
- * overrun). The concurrency slot stays taken until the processor itself returns.
- */
-type RunState = 'processing' | 'settling' | 'done';
+/** A claim that ended without its outcome applied. */
+export const INTERRUPTED: ClaimSummary = Object.freeze({ acked: 0, retried: 0, deadLettered: 0, interrupted: true });
 
-export class ClaimRun {
+/**
+ * One claim's life:
+ * - `processing`: the processor runs; one timer watches the deadline, the next renewal and the
+ *   lease's end (all by core's monotonic clock, see `lease-timing.ts`).
+ * - `overrunning`: an ordered consumer's processor timed out but has not returned: its signal is
+ *   aborted and its outcome decided (a retry), but the lease is kept (and renewed) until it
+ *   returns, so no other claim gets its partition key meanwhile.
+ * - `settling`: the outcome is being applied (after any renewal in flight has answered: renew and
+ *   settle are never in flight together), retried with backoff while the lease lasts.
+ * - `done`: settled, fenced off, or given up.
+ * Whatever ends `processing` decides the settlement; a processor result that arrives later is
+ * discarded (and reported as an overrun). The concurrency slot stays taken until the processor
+ * itself returns (`finished`).
+ */
+type RunState = 'processing' | 'overrunning' | 'settling' | 'done';
+
+export class ClaimRun implements Armable, ContextSource {
   #state: RunState = 'processing';
   readonly #deps: ClaimRunDeps;
   readonly #claim: Claim;
   /** Made on first read of `ctx.signal` (most processors never read it; AbortController is not free). */
   #controller: AbortController | undefined;
   #abortReason: Error | undefined;
+  /** Epoch ms (the injected clock), for events and `ctx.deadline`. */
   readonly #startedAt: number;
-  #deadline: number;
+  /** Monotonic ms: every timing decision below uses these. */
+  readonly #startedMono: number;
+  #deadlineMono: number;
+  /** The lease length asked for by the last renewal (never shortened by a later one). */
+  #leaseMs: number;
+  /** By then the lease has surely ended, unless a renewal sent earlier extended it. */
+  #leaseEnd: number;
+  #renewAt: number;
+  #renewFailures = 0;
+  /** The backend's view (information only). */
   #leaseExpiresAt: number;
+  /** The renewal in flight, if any (never rejects). */
+  #renewing: Promise<void> | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
+  #timerAt = 0;
   #interruptedAt = 0;
+  /** Overrunning: the timeout to settle once the processor returns. */
+  #timedOut: TimeoutError | undefined;
   #resolveDone!: (summary: ClaimSummary) => void;
   #resolveFinished!: () => void;
   /** The processor has returned; with `#state === 'done'` that makes the run `finished`. */
   #returned = false;
+  #onClaimAbort: (() => void) | undefined;
 
-  /** Resolves when the claim is settled (or its lease was lost). */
+  /** Resolves when the claim is settled, fenced off or given up. */
   readonly done: Promise<ClaimSummary>;
-  /** Resolves when the claim is settled and the processor has returned: the concurrency slot is free again. */
+  /** Resolves when the claim is done and the processor has returned: the concurrency slot is free again. */
   readonly finished: Promise<void>;
 
   constructor(deps: ClaimRunDeps, claim: Claim) {
     this.#deps = deps;
     this.#claim = claim;
     this.#startedAt = deps.clock.now();
-    this.#deadline = this.#startedAt + deps.settings.timeoutMs;
+    this.#startedMono = monotonicNow();
+    this.#deadlineMono = this.#startedMono + deps.settings.timeoutMs;
+    this.#leaseMs = deps.settings.leaseMs;
+    this.#leaseEnd = leaseEnd(this.#startedMono, this.#leaseMs);
+    this.#renewAt = nextRenewal(this.#startedMono, this.#leaseMs);
     this.#leaseExpiresAt = claim.leaseExpiresAt;
     this.done = new Promise((resolve) => (this.#resolveDone = resolve));
     this.finished = new Promise((resolve) => (this.#resolveFinished = resolve));
   }
 
-  get processing(): boolean {
-    return this.#state === 'processing';
+  /** The processor has not been answered for yet (it runs, or it overran its deadline). */
+  get active(): boolean {
+    return this.#state === 'processing' || this.#state === 'overrunning';
   }
 
   /** Runs the processor. Call once. */
   start(): void {
     const { lifecycle, queue, consumerId, processor } = this.#deps;
-    const messages = this.#claim.messages;
+    const claim = this.#claim;
+    const messages = claim.messages;
     if (lifecycle.has('lease.acquired')) {
-      lifecycle.emit('lease.acquired', { queue, resource: this.#claim.id, owner: consumerId, token: this.#claim.token, at: this.#startedAt });
+      lifecycle.emit('lease.acquired', { queue, kind: 'claim', resource: claim.id, owner: consumerId, token: claim.token, at: this.#startedAt });
     }
     if (lifecycle.has('message.received')) {
       lifecycle.emit('message.received', { queue, consumerId, messages, at: this.#startedAt });
     }
+    if (claim.signal !== undefined && this.#watchClaim(claim.signal)) return;
     armSoon(this);
     let result: ReturnType<Processor>;
     try {
-      result = processor(messages, this.#context());
+      result = mqkitInvokeProcessor(processor, messages, new RunContext(this, queue, consumerId, claim.shardId, this.#deps.logger));
     } catch (error) {
       this.#onProcessorError(error);
       return;
     }
-    if (result !== undefined && typeof (result as Promise<unknown>).then === 'function') {
-      (result as Promise<ProcessorResult>).then(
+    if (result !== undefined && result !== null && typeof (result as PromiseLike<unknown>).then === 'function') {
+      mqkitAwaitProcessor(result as PromiseLike<ProcessorResult>).then(
         (value) => this.#onProcessorResult(value),
         (error: unknown) => this.#onProcessorError(error),
       );
@@ -108,14 +153,18 @@ export class ClaimRun {
 
   /** Shutdown deadline passed: abort the processor and give the messages back without counting the attempt. */
   abortForShutdown(): void {
-    if (this.#state !== 'processing') return;
-    this.#interrupt(new ShutdownError());
-    void this.#settle(releaseAll(this.#claim.messages), true);
+    if (this.#state === 'processing') {
+      this.#interrupt(new ShutdownError());
+      void this.#settle(releaseAll(this.#claim.messages), true);
+    } else if (this.#state === 'overrunning') {
+      // It already timed out (an attempt that failed): settle that now instead of waiting for it.
+      void this.#settle(this.#timeoutPlan(), true);
+    }
   }
 
-  /** Start the deadline/renewal timer if the processor is still running (see {@link armSoon}). */
+  /** Start the timer if the run still needs one (see {@link armSoon}). */
   arm(): void {
-    if (this.#state === 'processing' && this.#timer === undefined) this.#schedule();
+    if (this.#state !== 'done' && this.#timer === undefined) this.#schedule();
   }
 
   /** The processor's signal, made on first use. */
@@ -132,52 +181,89 @@ export class ClaimRun {
   }
 
   get deadline(): number {
-    return this.#deadline;
+    return this.#startedAt + (this.#deadlineMono - this.#startedMono);
   }
 
-  #context(): ProcessorContext {
-    return new RunContext(this, this.#deps, this.#claim.shardId);
+  /** `ctx.extendLease`: waits for a renewal in flight, then renews for at least `ms`. */
+  async extendLease(ms: number): Promise<void> {
+    if (typeof ms !== 'number' || !Number.isFinite(ms) || ms <= 0) {
+      throw new ValidationError('extendLease(ms)', `expected a positive finite number of ms, got ${String(ms)}`, 'pass how long, from now, the work may still take');
+    }
+    if (this.#state !== 'processing') throw this.#abortReason ?? new LeaseLostError();
+    this.#deadlineMono = Math.max(this.#deadlineMono, monotonicNow() + ms);
+    const leaseMs = Math.max(this.#leaseMs, ms);
+    while (this.#renewing !== undefined) await this.#renewing;
+    if (this.#state !== 'processing') throw this.#abortReason ?? new LeaseLostError();
+    await this.#renew(leaseMs);
+    if (this.#state === 'processing') this.#schedule();
+  }
+
+  /** True when the claim was already over at start (the processor is not called then). */
+  #watchClaim(signal: AbortSignal): boolean {
+    const lost = (): void => {
+      if (this.active) this.#onLeaseLost(new LeaseLostError(`the provider ended claim ${this.#claim.id}: ${describeReason(signal.reason)}`));
+    };
+    if (signal.aborted) {
+      this.#returned = true;
+      lost();
+      return true;
+    }
+    this.#onClaimAbort = lost;
+    signal.addEventListener('abort', lost, { once: true });
+    return false;
   }
 
   #onProcessorResult(value: ProcessorResult): void {
-    if (this.#state !== 'processing') return this.#onLateReturn();
-    const now = this.#deps.clock.now();
-    const plan = value === undefined || value === null ? ackAll(this.#claim.messages) : fromOutcomes(this.#claim.messages, value, this.#deps.settings.retry, now, this.#deps.random);
-    this.#processorReturned();
-    void this.#settle(plan, false, now);
+    if (this.#state === 'processing') {
+      const now = this.#deps.clock.now();
+      const plan = value === undefined || value === null ? ackAll(this.#claim.messages) : fromOutcomes(this.#claim.messages, value, this.#deps.settings.retry, now, this.#deps.random);
+      this.#processorReturned();
+      void this.#settle(plan, false, now);
+    } else this.#onLateReturn();
   }
 
   #onProcessorError(error: unknown): void {
-    if (this.#state !== 'processing') return this.#onLateReturn();
-    this.#processorReturned();
-    const now = this.#deps.clock.now();
-    void this.#settle(failAll(this.#claim.messages, error, this.#deps.settings.retry, now, this.#deps.random), false, now);
+    if (this.#state === 'processing') {
+      this.#processorReturned();
+      const now = this.#deps.clock.now();
+      void this.#settle(failAll(this.#claim.messages, error, this.#deps.settings.retry, now, this.#deps.random), false, now);
+    } else this.#onLateReturn();
   }
 
-  /** The processor returned after its claim was already decided: free the slot and say how long it overran. */
+  /** The processor returned after its claim was decided: free the slot, say how long it overran, and settle a held timeout. */
   #onLateReturn(): void {
     const { lifecycle, queue, consumerId, clock } = this.#deps;
     const at = clock.now();
     if (lifecycle.has('processor.overrun')) {
       lifecycle.emit('processor.overrun', { queue, consumerId, messages: this.#claim.messages, overrunMs: at - this.#interruptedAt, at });
     }
+    const overran = this.#state === 'overrunning';
     this.#processorReturned();
+    if (overran) void this.#settle(this.#timeoutPlan(), true);
+  }
+
+  #timeoutPlan(): PlannedSettlement {
+    const { settings, random, clock } = this.#deps;
+    return failAll(this.#claim.messages, this.#timedOut ?? new TimeoutError(settings.timeoutMs), settings.retry, clock.now(), random);
   }
 
   #interrupt(reason: Error): void {
-    this.#state = 'settling';
+    if (this.#abortReason !== undefined) return;
     this.#interruptedAt = this.#deps.clock.now();
-    this.#clearTimer();
     this.#abortReason = reason;
     this.#controller?.abort(reason);
   }
 
+  /** One timer for whatever comes first: the deadline, the next renewal, the lease's end. */
   #schedule(): void {
     this.#clearTimer();
-    const now = this.#deps.clock.now();
-    let at = this.#deadline;
-    if (this.#deps.renewLeases) at = Math.min(at, this.#leaseExpiresAt - this.#deps.settings.leaseMs * (2 / 3));
-    this.#timer = setTimeout(() => this.#onTimer(), Math.max(0, at - now));
+    const state = this.#state;
+    if (state === 'done') return;
+    let at = this.#leaseEnd;
+    if (state === 'processing') at = Math.min(at, this.#deadlineMono);
+    if (state !== 'settling' && this.#deps.renewLeases && this.#renewing === undefined) at = Math.min(at, this.#renewAt);
+    this.#timerAt = at;
+    this.#timer = setTimeout(() => this.#onTimer(), Math.max(0, at - monotonicNow()));
   }
 
   #clearTimer(): void {
@@ -187,83 +273,127 @@ export class ClaimRun {
 
   #onTimer(): void {
     this.#timer = undefined;
-    if (this.#state !== 'processing') return;
-    const now = this.#deps.clock.now();
-    if (now >= this.#deadline) return this.#onTimeout(now);
-    // Whether the renewal worked or failed for a passing reason, the deadline must still fire;
-    // a lost lease has already ended the run (#renew handled it).
-    const next = (): void => {
-      if (this.#state === 'processing') this.#schedule();
-    };
-    this.#renew().then(next, next);
+    if (this.#state === 'done') return;
+    // A timer never fires early by the time it was set for (fake timers included).
+    const now = Math.max(monotonicNow(), this.#timerAt);
+    if (now >= this.#leaseEnd) return this.#onLeaseEnded();
+    if (this.#state === 'processing' && now >= this.#deadlineMono) this.#onTimeout();
+    if (this.active && this.#deps.renewLeases && this.#renewing === undefined && now >= this.#renewAt) {
+      this.#renew(this.#leaseMs).catch(() => undefined);
+    }
+    this.#schedule();
   }
 
-  #onTimeout(now: number): void {
-    const { lifecycle, queue, consumerId, settings } = this.#deps;
+  /** By core's clock the lease is over: no renewal saved it in time (failing, hanging) or none was possible. */
+  #onLeaseEnded(): void {
+    if (this.#state === 'settling') {
+      this.#reportFailure('settle', new Error(`[mqkit] settle() of claim ${this.#claim.id} did not answer before its lease ended; its messages come back when the lease expires`), undefined);
+      return this.#finish(INTERRUPTED);
+    }
+    const renewing = this.#renewing !== undefined ? ' (a renewal sent earlier has not answered)' : this.#renewFailures > 0 ? ` (the last ${this.#renewFailures} renewals failed)` : '';
+    this.#onLeaseLost(new LeaseLostError(`lease of claim ${this.#claim.id} ran out by this consumer's clock${renewing}; the outcome is discarded and the messages will be delivered again`));
+  }
+
+  #onTimeout(): void {
+    const { lifecycle, queue, consumerId, settings, clock } = this.#deps;
     const error = new TimeoutError(settings.timeoutMs);
     this.#interrupt(error);
     if (lifecycle.has('processor.timeout')) {
-      lifecycle.emit('processor.timeout', { queue, consumerId, messages: this.#claim.messages, timeoutMs: settings.timeoutMs, at: now });
+      lifecycle.emit('processor.timeout', { queue, consumerId, messages: this.#claim.messages, timeoutMs: settings.timeoutMs, at: clock.now() });
     }
-    void this.#settle(failAll(this.#claim.messages, error, settings.retry, now, this.#deps.random), true);
+    if (settings.ordered && !this.#returned) {
+      // Keep the key: the timed-out attempt is settled once the processor really stops.
+      this.#state = 'overrunning';
+      this.#timedOut = error;
+    } else {
+      void this.#settle(this.#timeoutPlan(), true);
+    }
   }
 
-  /** Renews the lease (automatic renewal, or `extendLease`); a lost lease ends the run. */
-  async #renew(leaseMs = this.#deps.settings.leaseMs): Promise<void> {
+  /** Renews the lease (automatic renewal, or `extendLease`): one at a time; a lost lease ends the run. */
+  #renew(leaseMs: number): Promise<void> {
     const { receiver, lifecycle, queue, consumerId, clock } = this.#deps;
+    const sentAt = monotonicNow();
+    let call: Promise<number>;
     try {
-      this.#leaseExpiresAt = await receiver.renew(this.#claim, leaseMs);
-      if (lifecycle.has('lease.renewed')) {
-        lifecycle.emit('lease.renewed', { queue, resource: this.#claim.id, owner: consumerId, token: this.#claim.token, at: clock.now() });
-      }
+      call = receiver.renew(this.#claim, leaseMs);
     } catch (error) {
-      if (error instanceof LeaseLostError) this.#onLeaseLost(error);
-      else this.#deps.logger.warn('lease renewal failed; will retry at the next renewal', { queue, consumerId, error });
-      throw error;
+      call = Promise.reject(error as Error);
     }
+    const renewal = call.then(
+      (expiresAt) => {
+        this.#renewing = undefined;
+        if (this.#state === 'done') return;
+        this.#leaseMs = leaseMs;
+        this.#leaseEnd = Math.max(this.#leaseEnd, leaseEnd(sentAt, leaseMs));
+        this.#renewAt = nextRenewal(sentAt, leaseMs);
+        this.#renewFailures = 0;
+        if (typeof expiresAt === 'number') this.#leaseExpiresAt = expiresAt;
+        if (lifecycle.has('lease.renewed')) {
+          lifecycle.emit('lease.renewed', { queue, kind: 'claim', resource: this.#claim.id, owner: consumerId, token: this.#claim.token, at: clock.now() });
+        }
+        if (this.#timer !== undefined) this.#schedule();
+      },
+      (error: unknown) => {
+        this.#renewing = undefined;
+        if (this.#state === 'done') throw error;
+        if (isMqkitError(error, ErrorCode.LeaseLost)) {
+          this.#onLeaseLost(error);
+        } else {
+          this.#renewFailures++;
+          const retryInMs = renewalBackoff(this.#renewFailures, this.#leaseMs);
+          this.#renewAt = monotonicNow() + retryInMs;
+          this.#reportFailure('renew', error, this.active ? retryInMs : undefined);
+          if (this.#timer !== undefined) this.#schedule();
+        }
+        throw error;
+      },
+    );
+    this.#renewing = renewal.then(noop, noop);
+    return renewal;
   }
 
-  /** `ctx.extendLease`. */
-  async extendLease(ms: number): Promise<void> {
-    if (typeof ms !== 'number' || !Number.isFinite(ms) || ms <= 0) {
-      throw new ValidationError('extendLease(ms)', `expected a positive finite number of ms, got ${String(ms)}`, 'pass how long, from now, the work may still take');
-    }
-    if (this.#state !== 'processing') throw this.#abortReason ?? new LeaseLostError();
-    const now = this.#deps.clock.now();
-    this.#deadline = Math.max(this.#deadline, now + ms);
-    const leaseMs = Math.max(this.#deps.settings.leaseMs, ms);
-    await this.#renew(leaseMs);
-    if (this.#state === 'processing') this.#schedule();
-  }
-
-  #onLeaseLost(error: LeaseLostError): void {
+  #onLeaseLost(error: Error): void {
+    if (this.#state === 'done') return;
     const { lifecycle, queue, consumerId, clock } = this.#deps;
     if (lifecycle.has('lease.lost')) {
-      lifecycle.emit('lease.lost', { queue, resource: this.#claim.id, owner: consumerId, token: this.#claim.token, at: clock.now() });
+      lifecycle.emit('lease.lost', { queue, kind: 'claim', resource: this.#claim.id, owner: consumerId, token: this.#claim.token, at: clock.now() });
     }
-    if (this.#state === 'processing') this.#interrupt(error);
-    this.#finish({ acked: 0, retried: 0, deadLettered: 0, interrupted: true });
+    if (this.active) this.#interrupt(error);
+    this.#finish(INTERRUPTED);
   }
 
   /** `now`: when the outcome was decided; events of a settlement done at once carry it. */
-  async #settle(plan: PlannedSettlement, interrupted: boolean, now?: number): Promise<void> {
+  async #settle(decided: PlannedSettlement, interrupted: boolean, now?: number): Promise<void> {
     this.#state = 'settling';
-    this.#clearTimer();
-    const { receiver, lifecycle, queue, consumerId, clock, logger } = this.#deps;
-    try {
-      await receiver.settle(this.#claim, plan);
-    } catch (error) {
-      if (error instanceof LeaseLostError) return this.#onLeaseLost(error);
-      // The messages stay leased and come back when the lease expires: nothing is lost.
-      logger.error('settling a batch failed; its messages will be redelivered after the lease expires', { queue, consumerId, error });
-      if (lifecycle.has('consumer.error')) {
-        lifecycle.emit('consumer.error', { queue, consumerId, error, operation: 'settle', retryInMs: 0, at: clock.now() });
-      }
-      return this.#finish({ acked: 0, retried: 0, deadLettered: 0, interrupted: true });
+    const { receiver, lifecycle, queue, consumerId, clock, settings, perMessageSettle } = this.#deps;
+    const messages = this.#claim.messages;
+    let plan = settings.ordered ? orderSafe(decided, messages) : decided;
+    if (!perMessageSettle) plan = leadingRun(plan, messages);
+    if (this.#timer !== undefined) this.#schedule(); // now only the lease's end matters
+    if (this.#renewing !== undefined) {
+      await this.#renewing;
+      if (this.#state !== 'settling') return; // the renewal found the lease lost
+    }
+    const outcome = await settleWithRetry({
+      receiver,
+      claim: this.#claim,
+      settlement: plan,
+      until: () => this.#leaseEnd,
+      wanted: () => this.#state === 'settling',
+      onFailure: (error, retryInMs) => this.#reportFailure('settle', error, retryInMs),
+    });
+    if (outcome.kind === 'abandoned') return;
+    if (outcome.kind === 'lost') return this.#onLeaseLost(outcome.error);
+    if (outcome.kind === 'gave-up') return this.#finish(INTERRUPTED);
+    if (outcome.lost.length > 0) {
+      this.#onPartialLoss(outcome.lost);
+      plan = withoutLost(plan, outcome.lost);
+      interrupted = true;
     }
     const at = now ?? clock.now();
     if (lifecycle.has('lease.released')) {
-      lifecycle.emit('lease.released', { queue, resource: this.#claim.id, owner: consumerId, token: this.#claim.token, at });
+      lifecycle.emit('lease.released', { queue, kind: 'claim', resource: this.#claim.id, owner: consumerId, token: this.#claim.token, at });
     }
     if (plan.ack.length > 0 && lifecycle.has('message.processed')) {
       lifecycle.emit('message.processed', { queue, consumerId, messages: plan.ack, durationMs: at - this.#startedAt, at });
@@ -274,27 +404,46 @@ export class ClaimRun {
       if (lifecycle.has('message.failed') && (willRetry || failure.reason !== 'explicit')) {
         lifecycle.emit('message.failed', { queue, consumerId, message, error, willRetry, at });
       }
-      if (willRetry) {
-        if (lifecycle.has('message.retried')) lifecycle.emit('message.retried', { queue, message, delayMs: failure.delayMs ?? 0, at });
-      }
+      if (willRetry && lifecycle.has('message.retried')) lifecycle.emit('message.retried', { queue, message, delayMs: failure.delayMs ?? 0, at });
     }
     for (const dead of plan.deadLetter) {
       if (lifecycle.has('message.dead-lettered')) {
         lifecycle.emit('message.dead-lettered', { queue, message: dead.message, reason: dead.reason, error: dead.error, at });
       }
     }
-    this.#finish({
-      acked: plan.ack.length,
-      retried: plan.retry.length,
-      deadLettered: plan.deadLetter.length,
-      interrupted,
-    });
+    this.#finish({ acked: plan.ack.length, retried: plan.retry.length, deadLettered: plan.deadLetter.length, interrupted });
+  }
+
+  #onPartialLoss(lost: readonly string[]): void {
+    const { lifecycle, queue, consumerId, clock, logger } = this.#deps;
+    logger.warn('part of a claim was fenced off: those messages will be delivered again', { queue, consumerId, claim: this.#claim.id, lost });
+    if (lifecycle.has('lease.lost')) {
+      lifecycle.emit('lease.lost', { queue, kind: 'claim', resource: this.#claim.id, owner: consumerId, token: this.#claim.token, at: clock.now() });
+    }
+  }
+
+  #reportFailure(operation: 'renew' | 'settle', error: unknown, retryInMs: number | undefined): void {
+    const { lifecycle, queue, consumerId, clock, logger } = this.#deps;
+    const what =
+      operation === 'renew'
+        ? retryInMs === undefined
+          ? 'lease renewal failed'
+          : `lease renewal failed; retrying in ${Math.round(retryInMs)} ms`
+        : retryInMs === undefined
+          ? 'settling a batch failed; giving up: its messages will be redelivered after the lease expires'
+          : `settling a batch failed; retrying in ${Math.round(retryInMs)} ms`;
+    if (retryInMs === undefined && operation === 'settle') logger.error(what, { queue, consumerId, claim: this.#claim.id, error });
+    else logger.warn(what, { queue, consumerId, claim: this.#claim.id, error });
+    if (lifecycle.has('consumer.error')) {
+      lifecycle.emit('consumer.error', { queue, consumerId, error, operation, retryInMs, at: clock.now() });
+    }
   }
 
   #finish(summary: ClaimSummary): void {
     this.#state = 'done';
     this.#clearTimer();
     disarm(this);
+    if (this.#onClaimAbort !== undefined) this.#claim.signal?.removeEventListener('abort', this.#onClaimAbort);
     this.#resolveDone(summary);
     if (this.#returned) this.#resolveFinished();
   }
@@ -305,64 +454,20 @@ export class ClaimRun {
   }
 }
 
-/**
- * The `ctx` a processor gets. A class, not an object literal with getters: V8 keeps class
- * instances in fast mode, and a literal with accessors made per batch cost full GCs.
- */
-class RunContext implements ProcessorContext {
-  readonly queue: string;
-  readonly consumerId: string;
-  readonly logger: Logger;
-
-  constructor(
-    private readonly run: ClaimRun,
-    deps: ClaimRunDeps,
-    readonly shardId: string | undefined,
-  ) {
-    this.queue = deps.queue;
-    this.consumerId = deps.consumerId;
-    this.logger = deps.logger;
-  }
-
-  get signal(): AbortSignal {
-    return this.run.signal();
-  }
-
-  get leaseExpiresAt(): number {
-    return this.run.leaseExpiresAt;
-  }
-
-  get deadline(): number {
-    return this.run.deadline;
-  }
-
-  extendLease(ms: number): Promise<void> {
-    return this.run.extendLease(ms);
-  }
+function withoutLost(plan: PlannedSettlement, lost: readonly string[]): PlannedSettlement {
+  const gone = new Set(lost);
+  const kept = (m: { readonly id: string }): boolean => !gone.has(m.id);
+  return {
+    ack: plan.ack.filter(kept),
+    retry: plan.retry.filter((r) => kept(r.message)),
+    deadLetter: plan.deadLetter.filter((d) => kept(d.message)),
+    release: plan.release.filter(kept),
+    failures: plan.failures.filter((f) => kept(f.message)),
+  };
 }
 
-/**
- * Most batches finish within the turn they start in, so their deadline timer would be created
- * only to be cleared. Runs are armed once per event-loop turn instead, for those still
- * processing; the timer still fires at the run's own deadline (computed from its start).
- */
-const unarmed = new Set<ClaimRun>();
-let armScheduled = false;
-
-function armSoon(run: ClaimRun): void {
-  unarmed.add(run);
-  if (armScheduled) return;
-  armScheduled = true;
-  setImmediate(armAll);
+function describeReason(reason: unknown): string {
+  return reason instanceof Error ? reason.message : String(reason ?? 'no reason given');
 }
 
-/** A run that finished before its turn ended leaves the set (it must not be kept alive until then). */
-function disarm(run: ClaimRun): void {
-  unarmed.delete(run);
-}
-
-function armAll(): void {
-  armScheduled = false;
-  for (const run of unarmed) run.arm();
-  unarmed.clear();
-}
+function noop(): void {}

@@ -88,7 +88,7 @@ class PlanBuilder {
   fail(message: Message, error: unknown, delayMs: number | undefined): void {
     const decision = decideFailure(error, message.attempt, message.maxAttempts, this.policy, delayMs, this.random);
     if (decision.kind === 'retry') {
-      this.#retry.push({ message, runAt: this.now + decision.delayMs, error: serializeError(error, false) });
+      this.#retry.push({ message, runAt: this.now + decision.delayMs, delayMs: decision.delayMs, error: serializeError(error, false) });
       this.#failures.push({ message, error, delayMs: decision.delayMs, reason: undefined });
     } else {
       this.deadLetter(message, error, decision.reason);

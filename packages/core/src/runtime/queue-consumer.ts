@@ -2,27 +2,33 @@ import type { StopReason } from '../lifecycle/events.js';
 import type { Claim, Receiver } from '../contracts/provider.js';
 import type { Consumer, ConsumerState, CloseOptions } from '../contracts/queue.js';
 import { sleep } from '../util/sleep.js';
+import { bounded, CLEANUP_GRACE_MS } from './bounded.js';
 import { ClaimRun, type ClaimRunDeps } from './claim-run.js';
 import { eventLoopGate } from './event-loop-gate.js';
 import { releaseAll } from './outcome-settlement.js';
+import { calledFromProcessor } from './processor-frame.js';
 
 const MAX_ERROR_BACKOFF_MS = 5_000;
 
 /**
  * A running consumer: `concurrency` slot loops, each receiving a claim and running it to the end
- * before taking the next. Provider errors never end the loop: they are reported and retried with
- * backoff. Stopping follows the contract in {@link Consumer.stop}.
+ * before taking the next. Provider errors are reported and retried with backoff; only a receive
+ * error that retrying cannot heal (`retryable: false`) stops the consumer (reason `'error'`).
+ * Stopping follows the contract in {@link Consumer.stop}.
  */
 export class QueueConsumer implements Consumer {
   readonly id: string;
   readonly queue: string;
   readonly stopped: Promise<StopReason>;
   #state: ConsumerState = 'running';
+  #error: unknown;
   readonly #deps: ClaimRunDeps;
   readonly #receiver: Receiver;
   readonly #fetching = new AbortController();
   readonly #runs = new Set<ClaimRun>();
-  readonly #slots: Promise<void>[] = [];
+  /** Slots holding a claim (running it, or giving back one that arrived after stop()). */
+  #busy = 0;
+  #onIdle: (() => void) | undefined;
   #stopping: Promise<void> | undefined;
   #resolveStopped!: (reason: StopReason) => void;
   readonly #onSignal: (() => void) | undefined;
@@ -44,7 +50,7 @@ export class QueueConsumer implements Consumer {
         at: clock.now(),
       });
     }
-    for (let i = 0; i < settings.concurrency; i++) this.#slots.push(this.#slot());
+    for (let i = 0; i < settings.concurrency; i++) void this.#slot();
     this.#signal = signal;
     if (signal) {
       this.#onSignal = () => void this.stopWith('signal', settings.shutdownTimeoutMs);
@@ -57,13 +63,20 @@ export class QueueConsumer implements Consumer {
     return this.#state;
   }
 
+  get error(): unknown {
+    return this.#error;
+  }
+
   stop(options: CloseOptions = {}): Promise<void> {
-    return this.stopWith('stop', options.timeoutMs ?? this.#deps.settings.shutdownTimeoutMs);
+    const stopping = this.stopWith('stop', options.timeoutMs ?? this.#deps.settings.shutdownTimeoutMs);
+    // From inside a processor, waiting for the drain would wait for the caller itself.
+    if (this.#busy > 0 && this.#state !== 'stopped' && calledFromProcessor()) return Promise.resolve();
+    return stopping;
   }
 
   /** Idempotent: the first call's reason and deadline win. */
-  stopWith(reason: StopReason, timeoutMs: number): Promise<void> {
-    this.#stopping ??= this.#shutdown(reason, timeoutMs);
+  stopWith(reason: StopReason, timeoutMs: number, error?: unknown): Promise<void> {
+    this.#stopping ??= this.#shutdown(reason, timeoutMs, error);
     return this.#stopping;
   }
 
@@ -76,6 +89,11 @@ export class QueueConsumer implements Consumer {
         claim = await this.#receiver.receive(batchSize, this.#fetching.signal);
         failures = 0;
       } catch (error) {
+        if (isPermanent(error)) {
+          this.#reportReceiveFailure(error, undefined);
+          void this.stopWith('error', this.#deps.settings.shutdownTimeoutMs, error);
+          break;
+        }
         failures++;
         await this.#backoff(error, failures);
         continue;
@@ -87,9 +105,11 @@ export class QueueConsumer implements Consumer {
         await new Promise<void>((resolve) => setImmediate(resolve));
         continue;
       }
+      this.#busy++;
       if (this.#state !== 'running') {
         // Raced with stop(): give the batch back untouched.
-        await this.#receiver.settle(claim, releaseAll(claim.messages)).catch(() => undefined);
+        await this.#giveBack(claim);
+        this.#idle();
         break;
       }
       const run = new ClaimRun(this.#deps, claim);
@@ -97,47 +117,93 @@ export class QueueConsumer implements Consumer {
       run.start();
       await run.finished;
       this.#runs.delete(run);
+      this.#idle();
       // Let timers and I/O in after ~10 ms of back-to-back claims (see EventLoopGate).
       const turn = eventLoopGate.pass();
       if (turn !== undefined) await turn;
     }
   }
 
+  #idle(): void {
+    this.#busy--;
+    if (this.#busy === 0) this.#onIdle?.();
+  }
+
+  async #giveBack(claim: Claim): Promise<void> {
+    const result = await bounded(() => this.#receiver.settle(claim, releaseAll(claim.messages)), CLEANUP_GRACE_MS);
+    if (result.kind === 'failed') this.#reportStopFailure('settle', result.error, 'giving back a batch that arrived after stop() failed; it comes back when its lease expires');
+    else if (result.kind === 'timed-out') this.#reportStopFailure('settle', hung('settle()', 'a batch that arrived after stop()'), 'giving back a batch that arrived after stop() hung; it comes back when its lease expires');
+  }
+
   async #backoff(error: unknown, failures: number): Promise<void> {
-    const { lifecycle, clock, logger } = this.#deps;
     const retryInMs = Math.min(MAX_ERROR_BACKOFF_MS, 50 * 2 ** Math.min(failures, 10));
-    logger.warn('receive failed; retrying', { queue: this.queue, consumerId: this.id, error, retryInMs });
-    if (lifecycle.has('consumer.error')) {
-      lifecycle.emit('consumer.error', { queue: this.queue, consumerId: this.id, error, operation: 'receive', retryInMs, at: clock.now() });
-    }
+    this.#reportReceiveFailure(error, retryInMs);
     await sleep(retryInMs, this.#fetching.signal);
   }
 
-  async #shutdown(reason: StopReason, timeoutMs: number): Promise<void> {
+  #reportReceiveFailure(error: unknown, retryInMs: number | undefined): void {
+    const { lifecycle, clock, logger } = this.#deps;
+    if (retryInMs === undefined) logger.error('receive failed and retrying cannot help; stopping the consumer', { queue: this.queue, consumerId: this.id, error });
+    else logger.warn('receive failed; retrying', { queue: this.queue, consumerId: this.id, error, retryInMs });
+    if (lifecycle.has('consumer.error')) {
+      lifecycle.emit('consumer.error', { queue: this.queue, consumerId: this.id, error, operation: 'receive', retryInMs, at: clock.now() });
+    }
+  }
+
+  #reportStopFailure(operation: string, error: unknown, what: string): void {
+    const { lifecycle, clock, logger } = this.#deps;
+    logger.warn(what, { queue: this.queue, consumerId: this.id, error });
+    if (lifecycle.has('consumer.error')) {
+      lifecycle.emit('consumer.error', { queue: this.queue, consumerId: this.id, error, operation, retryInMs: undefined, at: clock.now() });
+    }
+  }
+
+  /** Resolves when no slot holds a claim. */
+  #whenIdle(): Promise<void> {
+    if (this.#busy === 0) return Promise.resolve();
+    return new Promise((resolve) => (this.#onIdle = resolve));
+  }
+
+  async #shutdown(reason: StopReason, timeoutMs: number, error: unknown): Promise<void> {
     this.#state = 'stopping';
+    this.#error = error;
     this.#fetching.abort();
     if (this.#signal && this.#onSignal) this.#signal.removeEventListener('abort', this.#onSignal);
-    const drained = Promise.all(this.#slots).then(() => true);
     const deadline = new AbortController();
-    const inTime = await Promise.race([drained, sleep(timeoutMs, deadline.signal).then(() => false)]);
+    const inTime = await Promise.race([this.#whenIdle().then(() => true), sleep(timeoutMs, deadline.signal).then(() => false)]);
     deadline.abort();
     let abandoned = 0;
     if (!inTime) {
       for (const run of this.#runs) {
-        if (run.processing) {
+        if (run.active) {
           abandoned++;
           run.abortForShutdown();
         }
       }
     }
-    await Promise.all([...this.#runs].map((run) => run.done));
-    await this.#receiver.close().catch((error: unknown) => this.#deps.logger.warn('closing a receiver failed', { error }));
+    const pending = [...this.#runs];
+    const settled = await bounded(() => Promise.all(pending.map((run) => run.done)), CLEANUP_GRACE_MS);
+    if (settled.kind === 'timed-out') {
+      this.#reportStopFailure('settle', hung('settle()', `the consumer's last batches`), 'batches still settling a second after the shutdown deadline were given up; their messages come back when their leases expire');
+    }
+    const closed = await bounded(() => this.#receiver.close(), CLEANUP_GRACE_MS);
+    if (closed.kind === 'failed') this.#reportStopFailure('close', closed.error, 'closing a receiver failed');
+    else if (closed.kind === 'timed-out') this.#reportStopFailure('close', hung('receiver.close()', 'the consumer'), 'closing a receiver hung; given up');
     this.#state = 'stopped';
     const { lifecycle, clock } = this.#deps;
     if (lifecycle.has('consumer.stopped')) {
-      lifecycle.emit('consumer.stopped', { queue: this.queue, consumerId: this.id, reason, abandoned, at: clock.now() });
+      lifecycle.emit('consumer.stopped', { queue: this.queue, consumerId: this.id, reason, abandoned, ...(reason === 'error' ? { error } : {}), at: clock.now() });
     }
     this.onStopped(this);
     this.#resolveStopped(reason);
   }
+}
+
+/** A receive failure no retry can heal: the provider marked it `retryable: false`. */
+function isPermanent(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { retryable?: unknown }).retryable === false;
+}
+
+function hung(call: string, of: string): Error {
+  return new Error(`[mqkit] ${call} for ${of} did not answer within ${CLEANUP_GRACE_MS} ms after the shutdown deadline`);
 }

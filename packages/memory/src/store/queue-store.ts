@@ -1,4 +1,15 @@
-import { LeaseLostError, type DeadLetterSelector, type DuplicateRef, type Message, type NewMessage, type PublishResult, type QueueStats, type Settlement } from '@mqkit/core';
+import {
+  DuplicateIdError,
+  LeaseLostError,
+  type DeadLetter,
+  type DeadLetterSelector,
+  type DuplicateRef,
+  type Message,
+  type NewMessage,
+  type PublishResult,
+  type QueueStats,
+  type Settlement,
+} from '@mqkit/core';
 import { DeadLetterList } from './dead-letter-list.js';
 import { DedupeIndex } from './dedupe-index.js';
 import { Deque } from './deque.js';
@@ -8,26 +19,29 @@ import { MinHeap } from './min-heap.js';
 import { byRunAt, deliver, type MessageRecord } from './record.js';
 import type { TakeContext } from './take-context.js';
 
-export interface Waiter {
-  readonly max: number;
-  readonly context: TakeContext;
-  readonly resolve: (claim: MemoryClaim) => void;
-  active: boolean;
-}
-
-interface SpaceWaiter {
-  readonly need: number;
-  readonly capacity: number;
-  readonly resolve: () => void;
+/** What the store tells whoever serves it (see `MemoryQueue`): it never waits or sets timers itself. */
+export interface StoreSignals {
+  /** Messages were published: serve waiting receivers after the publish call returns. */
+  published(): void;
+  /** Messages became deliverable now (settled back, replayed, due, expired leases): serve waiting receivers. */
+  ready(): void;
+  /** The earliest `runAt` of the delayed messages may have moved earlier. */
+  delayed(): void;
+  /** A claim was leased until `at` (epoch ms). */
+  leased(at: number): void;
+  /** Waiting messages left the store (taken, expired, dead-lettered at receive): publishers may fit now. */
+  roomFreed(): void;
 }
 
 const NO_DUPLICATES: readonly DuplicateRef[] = Object.freeze([]);
 
 /**
- * One queue's storage: ready FIFO, delayed heap (woken by one timer at the earliest runAt — no
- * polling), per-key ordering, live claims (expired by one lease sweep timer), dead letters, dedupe
- * keys, and the receivers and publishers waiting on it. Everything is synchronous; the provider
- * and receivers wrap it in the async contract.
+ * One queue's storage and the rules of delivery, all synchronous: the ready FIFO, the delayed heap,
+ * per-key ordering, live claims and their fencing, dead letters, dedupe keys and publisher-given
+ * ids. What waits on it (receivers, publishers) and its timers live in `MemoryQueue`; the store
+ * tells it what changed through {@link StoreSignals}. This is the reference for a provider's
+ * delivery rules: poison pills and expiry at take, abandoned messages delivered alone, fencing by
+ * claim identity, release without counting the attempt.
  */
 export class QueueStore {
   readonly #ready = new Deque<MessageRecord>();
@@ -36,25 +50,18 @@ export class QueueStore {
   readonly #claims = new Map<string, MemoryClaim>();
   readonly #dead = new DeadLetterList();
   readonly #dedupe: DedupeIndex;
-  readonly #waiters = new Deque<Waiter>();
-  readonly #spaceWaiters = new Deque<SpaceWaiter>();
+  /** Publisher-given ids the queue holds (waiting, in flight or dead-lettered): a second is refused. */
+  readonly #explicitIds = new Set<string>();
   #ordered = false;
   #inFlight = 0;
   #seq = 0;
   #claimSeq = 0;
-  #wakeTimer: ReturnType<typeof setTimeout> | undefined;
-  #wakeAt = Infinity;
-  #sweepTimer: ReturnType<typeof setTimeout> | undefined;
-  #sweepAt = Infinity;
-  #stopped = false;
-  #servePending = false;
-  #compactAt = 64;
-  #reserved = 0;
 
   constructor(
     readonly name: string,
     private readonly now: () => number,
     dedupeWindowMs: () => number,
+    private readonly signals: StoreSignals,
   ) {
     this.#dedupe = new DedupeIndex(dedupeWindowMs);
   }
@@ -62,6 +69,20 @@ export class QueueStore {
   /** Messages waiting (ready, parked behind their key, or delayed): what capacity bounds. */
   get size(): number {
     return this.#ready.length + this.#keys.parkedCount + this.#delayed.length;
+  }
+
+  get hasReady(): boolean {
+    return this.#ready.length > 0;
+  }
+
+  /** The earliest `runAt` among delayed messages, or `undefined`. */
+  get nextDueAt(): number | undefined {
+    return this.#delayed.peek()?.runAt;
+  }
+
+  /** Live claims' lease ends, for restarting the lease sweep. */
+  leaseEnds(): number[] {
+    return [...this.#claims.values()].map((claim) => claim.leaseExpiresAt);
   }
 
   /** Once any consumer asks for ordering, this queue keeps one message in flight per partition key. */
@@ -72,6 +93,7 @@ export class QueueStore {
   /** Stores messages; `encoded[i]` is message i's payload as JSON (serialization 'json'). */
   insert(messages: readonly NewMessage[], encoded?: readonly string[]): PublishResult {
     const now = this.now();
+    this.#refuseTakenIds(messages, now);
     const ids = new Array<string>(messages.length);
     let duplicates: DuplicateRef[] | undefined;
     let delayed = false;
@@ -87,6 +109,7 @@ export class QueueStore {
         }
         this.#dedupe.hold(key, message.id);
       }
+      if (message.explicitId) this.#explicitIds.add(message.id);
       ids[i] = message.id;
       const record: MessageRecord = {
         message,
@@ -103,49 +126,63 @@ export class QueueStore {
         delayed = true;
       }
     }
-    if (delayed) this.#scheduleWake();
-    this.#serveSoon();
+    if (delayed) this.signals.delayed();
+    this.signals.published();
     return { ids, duplicates: duplicates ?? NO_DUPLICATES };
   }
 
-  /** Lease up to `max` deliverable messages, or `null` when none are. */
+  /** A batch giving an id the queue holds is refused whole (a message its dedupe key suppresses is not stored, so it does not count). */
+  #refuseTakenIds(messages: readonly NewMessage[], now: number): void {
+    if (this.#explicitIds.size === 0) return;
+    for (let i = 0; i < messages.length; i++) {
+      const m = messages[i]!;
+      if (!m.explicitId || !this.#explicitIds.has(m.id)) continue;
+      if (m.dedupeKey !== undefined && this.#dedupe.holder(m.dedupeKey, now) !== undefined) continue;
+      throw new DuplicateIdError(this.name, m.id, `messages[${i}].id`, { source: 'memory' });
+    }
+  }
+
+  /**
+   * Lease up to `max` deliverable messages, or `null` when none are. On the way, expired messages
+   * are dropped and poison pills dead-lettered; a message whose last delivery was abandoned goes
+   * out alone (a claim of its own), so if it kills its consumer again it dies alone.
+   */
   take(max: number, context: TakeContext): MemoryClaim | null {
     const now = this.now();
     const records: MessageRecord[] = [];
     const messages: Message[] = [];
+    let dropped = false;
     while (records.length < max) {
       const record = this.#ready.shift();
       if (record === undefined) break;
       const m = record.message;
       if (m.expiresAt !== undefined && m.expiresAt <= now) {
         this.#finish(record, now);
+        dropped = true;
         context.onExpired(deliver(record, m.maxAttempts ?? context.maxAttempts), now);
         continue;
       }
       const maxAttempts = m.maxAttempts ?? context.maxAttempts;
       if (record.abandoned && record.attempt >= maxAttempts) {
-        const letter = {
-          message: deliver(record, maxAttempts),
-          reason: 'poison-pill' as const,
-          error: record.lastError ?? {
-            name: 'LeaseExpired',
-            message: `delivered ${record.attempt} times and never settled: its consumers died or hung past the lease each time`,
-          },
-          deadLetteredAt: now,
-        };
-        this.#dead.add(record, letter);
-        this.#finish(record, now);
+        const letter = this.#poisonPill(record, maxAttempts, now);
+        dropped = true;
         context.onPoisonPill(letter, now);
         continue;
       }
+      if (record.abandoned && records.length > 0) {
+        this.#ready.unshift(record); // next claim, alone
+        break;
+      }
       if (this.#ordered && m.partitionKey !== undefined && !this.#keys.admit(record, m.partitionKey)) continue;
+      const alone = record.abandoned;
       record.attempt++;
       record.abandoned = false;
       records.push(record);
       messages.push(deliver(record, maxAttempts));
+      if (alone) break;
     }
     if (records.length === 0) {
-      this.#serveSpace(); // expired or poison-pill messages may have been dropped: room for publishers
+      if (dropped) this.signals.roomFreed();
       return null;
     }
     const claim: MemoryClaim = {
@@ -160,15 +197,30 @@ export class QueueStore {
     };
     this.#claims.set(claim.id, claim);
     this.#inFlight += records.length;
-    this.#scheduleSweep(claim.leaseExpiresAt);
-    this.#serveSpace();
+    this.signals.leased(claim.leaseExpiresAt);
+    this.signals.roomFreed();
     return claim;
+  }
+
+  #poisonPill(record: MessageRecord, maxAttempts: number, now: number): DeadLetter {
+    const letter: DeadLetter = {
+      message: deliver(record, maxAttempts),
+      reason: 'poison-pill',
+      error: record.lastError ?? {
+        name: 'LeaseExpired',
+        message: `delivered ${record.attempt} times and never settled: its consumers died or hung past the lease each time`,
+      },
+      deadLetteredAt: now,
+    };
+    this.#dead.add(record, letter);
+    this.#finish(record, now, true);
+    return letter;
   }
 
   renew(claim: MemoryClaim, leaseMs: number): number {
     this.#assertLive(claim);
     claim.leaseExpiresAt = this.now() + leaseMs;
-    return claim.leaseExpiresAt;
+    return claim.leaseExpiresAt; // the lease sweep, when it comes, sees the new expiry
   }
 
   settle(claim: MemoryClaim, settlement: Settlement): void {
@@ -181,61 +233,41 @@ export class QueueStore {
     } else {
       this.#settleEach(claim, settlement, now);
     }
-    this.#serve();
+    this.signals.ready();
   }
 
-  /** Waits for a claim; see {@link Waiter}. */
-  wait(waiter: Waiter): void {
-    // Waits that ended (aborted pulls, closed receivers) are dropped now and then, so a stream of
-    // pull({ waitMs }) calls on an empty queue cannot grow the list without bound.
-    if (this.#waiters.length >= this.#compactAt) {
-      this.#waiters.removeWhere((w) => !w.active);
-      this.#compactAt = 2 * this.#waiters.length + 64;
+  /** Moves delayed messages that are due to the ready list; true if any moved. */
+  promoteDue(): boolean {
+    const now = this.now();
+    let moved = false;
+    for (let next = this.#delayed.peek(); next !== undefined && next.runAt <= now; next = this.#delayed.peek()) {
+      this.#ready.push(this.#delayed.pop()!);
+      moved = true;
     }
-    this.#waiters.push(waiter);
-  }
-
-  /** Room taken by publishers that were let in and have not inserted yet. */
-  get reserved(): number {
-    return this.#reserved;
-  }
-
-  /** True while publishers wait for room: a newcomer queues behind them. */
-  get publishersWaiting(): boolean {
-    return this.#spaceWaiters.length > 0;
+    if (moved) this.signals.ready();
+    return moved;
   }
 
   /**
-   * Resolves once `need` messages fit under `capacity`, with that room reserved for the caller
-   * (release it with {@link unreserve} after inserting). Publishers are let in strictly in arrival
-   * order, so none overtakes another and the bound holds with many waiting. Rejects with the
-   * signal's reason if it aborts first.
+   * Expired leases: their messages go back to the front, marked abandoned (the attempt counts).
+   * Returns the earliest lease end still to come (Infinity when none).
    */
-  waitForSpace(need: number, capacity: number, signal: AbortSignal): Promise<void> {
-    return new Promise((resolve, reject) => {
-      if (signal.aborted) return reject(signal.reason);
-      const onAbort = (): void => {
-        this.#spaceWaiters.removeWhere((w) => w === waiter);
-        reject(signal.reason);
-        this.#serveSpace(); // the next in line may fit now
-      };
-      const waiter: SpaceWaiter = {
-        need,
-        capacity,
-        resolve: () => {
-          signal.removeEventListener('abort', onAbort);
-          resolve();
-        },
-      };
-      signal.addEventListener('abort', onAbort, { once: true });
-      this.#spaceWaiters.push(waiter);
-      this.#serveSpace();
-    });
-  }
-
-  unreserve(count: number): void {
-    this.#reserved -= count;
-    this.#serveSpace();
+  expireLeases(): number {
+    const now = this.now();
+    let next = Infinity;
+    const back: MessageRecord[] = [];
+    for (const claim of this.#claims.values()) {
+      if (claim.leaseExpiresAt <= now) {
+        this.#unclaim(claim);
+        for (const record of claim.records) {
+          record.abandoned = true;
+          back.push(record);
+        }
+      } else if (claim.leaseExpiresAt < next) next = claim.leaseExpiresAt;
+    }
+    this.#returnToFront(back);
+    if (back.length > 0) this.signals.ready();
+    return next;
   }
 
   listDead(limit: number, cursor: string | undefined): ReturnType<DeadLetterList['page']> {
@@ -255,12 +287,14 @@ export class QueueStore {
       }
       this.#ready.push({ message, seq: ++this.#seq, attempt: 0, runAt: now, abandoned: false, lastError: undefined, encoded: old.encoded });
     }
-    this.#serve();
+    if (records.length > 0) this.signals.ready();
     return records.length;
   }
 
   purgeDead(selector: DeadLetterSelector | undefined): number {
-    return this.#dead.take(selector).length;
+    const records = this.#dead.take(selector);
+    for (const record of records) if (record.message.explicitId) this.#explicitIds.delete(record.message.id);
+    return records.length;
   }
 
   stats(): QueueStats {
@@ -273,23 +307,6 @@ export class QueueStore {
       deadLettered: this.#dead.length,
       lagMs: oldest === undefined ? 0 : Math.max(0, this.now() - oldest.runAt),
     };
-  }
-
-  /** Stop timers (no provider is attached any more). State is kept. */
-  stop(): void {
-    this.#stopped = true;
-    clearTimeout(this.#wakeTimer);
-    clearTimeout(this.#sweepTimer);
-    this.#wakeTimer = this.#sweepTimer = undefined;
-    this.#wakeAt = this.#sweepAt = Infinity;
-  }
-
-  /** Restart timers after {@link stop}. */
-  resume(): void {
-    if (!this.#stopped) return;
-    this.#stopped = false;
-    this.#scheduleWake();
-    for (const claim of this.#claims.values()) this.#scheduleSweep(claim.leaseExpiresAt);
   }
 
   #settleEach(claim: MemoryClaim, settlement: Settlement, now: number): void {
@@ -320,7 +337,7 @@ export class QueueStore {
       const record = pick(message);
       if (!record) continue;
       this.#dead.add(record, { message, reason, error, deadLetteredAt: now });
-      this.#finish(record, now);
+      this.#finish(record, now, true);
     }
     // Released messages (and any the settlement forgot) go back to the front, attempt not counted.
     const back: MessageRecord[] = [];
@@ -331,7 +348,7 @@ export class QueueStore {
     for (const record of byMessage.values()) back.push(record);
     for (const record of back) record.attempt--;
     this.#returnToFront(back);
-    if (delayed) this.#scheduleWake();
+    if (delayed) this.signals.delayed();
   }
 
   /** Puts records back at the head of the ready list, keeping their order: they are older than what waits there. */
@@ -339,10 +356,14 @@ export class QueueStore {
     for (let i = records.length - 1; i >= 0; i--) this.#ready.unshift(records[i]!);
   }
 
-  /** A message is done for good: free its dedupe key and let the next message of its partition key through. */
-  #finish(record: MessageRecord, now: number): void {
+  /**
+   * A message is done for good: free its dedupe key, its id (unless it stays as a dead letter)
+   * and let the next message of its partition key through.
+   */
+  #finish(record: MessageRecord, now: number, keepsId = false): void {
     const m = record.message;
     if (m.dedupeKey !== undefined) this.#dedupe.release(m.dedupeKey, m.id, now);
+    if (m.explicitId && !keepsId) this.#explicitIds.delete(m.id);
     if (this.#ordered && m.partitionKey !== undefined) {
       const next = this.#keys.release(record, m.partitionKey);
       if (next !== undefined) this.#ready.unshift(next);
@@ -359,93 +380,5 @@ export class QueueStore {
     claim.live = false;
     this.#claims.delete(claim.id);
     this.#inFlight -= claim.records.length;
-  }
-
-  /**
-   * Serve waiting receivers after the publish call has returned, so the publisher's
-   * `message.published` event comes before any `message.received` for the same messages.
-   */
-  #serveSoon(): void {
-    if (this.#servePending || this.#waiters.length === 0) return;
-    this.#servePending = true;
-    setImmediate(() => {
-      this.#servePending = false;
-      this.#serve();
-    });
-  }
-
-  /** Hands ready messages to waiting receivers, oldest waiter first. */
-  #serve(): void {
-    while (this.#waiters.length > 0 && this.#ready.length > 0) {
-      const waiter = this.#waiters.peek()!;
-      if (!waiter.active) {
-        this.#waiters.shift();
-        continue;
-      }
-      const claim = this.take(waiter.max, waiter.context);
-      if (claim === null) break;
-      this.#waiters.shift();
-      waiter.active = false;
-      waiter.resolve(claim);
-    }
-  }
-
-  #serveSpace(): void {
-    for (let w = this.#spaceWaiters.peek(); w !== undefined; w = this.#spaceWaiters.peek()) {
-      if (this.size + this.#reserved + w.need > w.capacity) return;
-      this.#spaceWaiters.shift();
-      this.#reserved += w.need;
-      w.resolve();
-    }
-  }
-
-
-  #scheduleWake(): void {
-    if (this.#stopped) return;
-    const next = this.#delayed.peek();
-    if (next === undefined || next.runAt >= this.#wakeAt) return;
-    clearTimeout(this.#wakeTimer);
-    this.#wakeAt = next.runAt;
-    this.#wakeTimer = setTimeout(() => this.#wake(), Math.max(0, next.runAt - this.now()));
-  }
-
-  #wake(): void {
-    this.#wakeTimer = undefined;
-    this.#wakeAt = Infinity;
-    const now = this.now();
-    for (let next = this.#delayed.peek(); next !== undefined && next.runAt <= now; next = this.#delayed.peek()) {
-      this.#ready.push(this.#delayed.pop()!);
-    }
-    this.#scheduleWake();
-    this.#serve();
-  }
-
-  #scheduleSweep(at: number): void {
-    if (this.#stopped || at >= this.#sweepAt) return;
-    clearTimeout(this.#sweepTimer);
-    this.#sweepAt = at;
-    this.#sweepTimer = setTimeout(() => this.#sweep(), Math.max(0, at - this.now()));
-    this.#sweepTimer.unref?.();
-  }
-
-  /** Expired leases: their messages go back to the front, marked abandoned (the attempt counts). */
-  #sweep(): void {
-    this.#sweepTimer = undefined;
-    this.#sweepAt = Infinity;
-    const now = this.now();
-    let next = Infinity;
-    const back: MessageRecord[] = [];
-    for (const claim of this.#claims.values()) {
-      if (claim.leaseExpiresAt <= now) {
-        this.#unclaim(claim);
-        for (const record of claim.records) {
-          record.abandoned = true;
-          back.push(record);
-        }
-      } else if (claim.leaseExpiresAt < next) next = claim.leaseExpiresAt;
-    }
-    this.#returnToFront(back);
-    if (next < Infinity) this.#scheduleSweep(next);
-    this.#serve();
   }
 }
