@@ -404,3 +404,49 @@ describe('Lifecycle.flush', () => {
     await flushing;
   });
 });
+
+describe('Lifecycle: listeners that add or remove listeners while an event is dispatched', () => {
+  it('a listener that unsubscribes inside its handler does not make the next listener miss the event', () => {
+    const lifecycle = new Lifecycle();
+    const got: string[] = [];
+    const removeFirst = lifecycle.add({ lag: () => void (got.push('first'), removeFirst()) });
+    lifecycle.add({ lag: () => void got.push('second') });
+    lifecycle.add({ lag: () => void got.push('third') });
+    lifecycle.emit('lag', lag);
+    expect(got).toEqual(['first', 'second', 'third']);
+    lifecycle.emit('lag', lag);
+    expect(got).toEqual(['first', 'second', 'third', 'second', 'third']);
+  });
+
+  it('two one-shot waiters on one event both get it (each removes itself when called)', () => {
+    const lifecycle = new Lifecycle();
+    const got: number[] = [];
+    for (const n of [1, 2]) {
+      const remove = lifecycle.add({ onEvent: () => void (got.push(n), remove()) });
+    }
+    lifecycle.emit('lag', lag);
+    expect(got).toEqual([1, 2]);
+    expect(lifecycle.has('lag')).toBe(false);
+  });
+
+  it('a listener added inside a handler gets the next event, not the one being dispatched', () => {
+    const lifecycle = new Lifecycle();
+    const got: string[] = [];
+    lifecycle.add({ lag: () => void (got.length === 0 && lifecycle.add({ lag: () => void got.push('late') }), got.push('early')) });
+    lifecycle.emit('lag', lag);
+    expect(got).toEqual(['early']);
+    lifecycle.emit('lag', lag);
+    expect(got).toEqual(['early', 'early', 'late']);
+  });
+
+  it('removing a listener twice changes nothing the second time', () => {
+    const lifecycle = new Lifecycle();
+    const got: string[] = [];
+    const remove = lifecycle.add({ lag: () => void got.push('a') });
+    lifecycle.add({ lag: () => void got.push('b') });
+    remove();
+    remove();
+    lifecycle.emit('lag', lag);
+    expect(got).toEqual(['b']);
+  });
+});

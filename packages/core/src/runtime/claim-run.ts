@@ -286,7 +286,7 @@ export class ClaimRun implements Armable, ContextSource {
 
   /** By core's clock the lease is over: no renewal saved it in time (failing, hanging) or none was possible. */
   #onLeaseEnded(): void {
-    if (this.#state === 'settling') {
+    if (this.#state === 'settling' && this.#renewing === undefined) {
       this.#reportFailure('settle', new Error(`[mqkit] settle() of claim ${this.#claim.id} did not answer before its lease ended; its messages come back when the lease expires`), undefined);
       return this.#finish(INTERRUPTED);
     }
@@ -318,7 +318,7 @@ export class ClaimRun implements Armable, ContextSource {
     try {
       call = receiver.renew(this.#claim, leaseMs);
     } catch (error) {
-      call = Promise.reject(error as Error);
+      call = Promise.reject(error);
     }
     const renewal = call.then(
       (expiresAt) => {
@@ -467,7 +467,8 @@ function withoutLost(plan: PlannedSettlement, lost: readonly string[]): PlannedS
 }
 
 function describeReason(reason: unknown): string {
-  return reason instanceof Error ? reason.message : String(reason ?? 'no reason given');
+  if (reason instanceof Error) return reason.message;
+  return typeof reason === 'string' ? reason : 'no reason given';
 }
 
 function noop(): void {}
