@@ -74,4 +74,14 @@ describe('ordering is a property of the queue on the broker', () => {
     await queue.publish(name, [{ payload: 'a' }, { payload: 'b' }, { payload: 'c' }]);
     await until(() => seen.all.length === 3, 5_000, 'all three unkeyed messages in flight at once');
   });
+
+  it('an ordered claim carries at most one message per partition key (memory is stricter than the capability, which allows several in order)', async () => {
+    const queue = await join(new MemoryBroker());
+    const name = uniqueQueueName('one-per-key');
+    await queue.publish(name, [...keyed(4), ...keyed(4).map((m) => ({ ...m, partitionKey: 'j' }))]);
+    const batches: string[][] = [];
+    queue.consume(name, (messages) => void batches.push(messages.map((m) => m.partitionKey!)), { ordered: true, batchSize: 8 });
+    await until(() => batches.flat().length === 8, 2_000, 'all delivered');
+    for (const batch of batches) expect(new Set(batch).size).toBe(batch.length);
+  });
 });

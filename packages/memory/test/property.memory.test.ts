@@ -58,7 +58,7 @@ describe('random messages through memory (serialization: json)', () => {
         try {
           const name = uniqueQueueName('prop-bad');
           const i = pick % payloads.length;
-          const input = payloads.map((payload) => ({ payload: payload as unknown }));
+          const input: Array<{ payload: unknown }> = payloads.map((payload) => ({ payload }));
           input[i] = { payload: bad };
           const error = await queue.publish(name, input).then(
             () => undefined,

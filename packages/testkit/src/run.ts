@@ -97,6 +97,7 @@ async function runCase(target: ConformanceTarget, c: ConformanceCase, timeScale:
         return queue;
       },
       difficulty: (queue) => processOf(queue).difficulty,
+      provider: (queue) => processOf(queue).provider,
       async crash(queue) {
         if (typeof world.crash !== 'function') throw new Error(`[mqkit] [testkit] target "${target.name}" declares canCrash but its world has no crash()`);
         await world.crash(processOf(queue).provider);

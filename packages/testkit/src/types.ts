@@ -103,6 +103,8 @@ export interface CaseWorld {
   createQueue(config?: Omit<QueueConfig, 'provider'>, options?: CaseQueueOptions): Promise<Queue>;
   /** The difficult wrapper of `queue`'s provider: its call log, its script, `release()`, `endClaims()`. */
   difficulty(queue: Queue): DifficultProvider;
+  /** `queue`'s own provider as the world made it (opened by the queue, unwrapped), for cases that check the SPI directly. */
+  provider(queue: Queue): QueueProvider;
   /** Crash `queue` (only called by cases that require `'crash'`). */
   crash(queue: Queue): Promise<void>;
   /** Freeze `queue` like SIGSTOP: its provider calls wait until `resume`, then go through with the claims they had. */

@@ -102,4 +102,39 @@ export const shutdownCases: ConformanceCase[] = [
       assert.equal(await consumer.stopped, 'stop');
     },
   },
+  {
+    name: 'await consumer.stop() from inside a processor ("process this one, then stop") neither deadlocks nor throws the batch away',
+    async run(ctx) {
+      const queue = await ctx.world.createQueue();
+      const log = collectEvents(queue.lifecycle);
+      const name = uniqueQueueName('stop-inside');
+      const { ids } = await queue.publish(name, [{ payload: 'this one' }, { payload: 'not this one' }]);
+      let stopResolved = false;
+      const shutdownTimeoutMs = ctx.ms(5_000);
+      const seen = new Deliveries();
+      const consumer = queue.consume(
+        name,
+        seen.processor(async () => {
+          await delay(1);
+          await consumer.stop();
+          stopResolved = true;
+        }),
+        { leaseMs: longLease(ctx), shutdownTimeoutMs },
+      );
+      const started = Date.now();
+      assert.equal(await consumer.stopped, 'stop');
+      const took = Date.now() - started;
+      assert.ok(stopResolved, 'stop() resolved inside the processor');
+      assert.ok(took < shutdownTimeoutMs / 2, `stopped after ${took} ms, not at the ${shutdownTimeoutMs} ms shutdown deadline`);
+      assert.equal(seen.all.length, 1, 'nothing more was fetched');
+      const processed = log.of('message.processed').flatMap((e) => e.messages.map((m) => m.id));
+      assert.deepEqual(processed, [seen.all[0]!.message.id], 'the batch it finished was acked');
+      assert.equal(log.of('consumer.stopped')[0]!.abandoned, 0, 'nothing was abandoned');
+      const next = new Deliveries();
+      queue.consume(name, next.processor(), { leaseMs: longLease(ctx) });
+      const other = ids.find((id) => id !== seen.all[0]!.message.id)!;
+      await until(() => next.count(other) === 1, patience(ctx), 'the other message goes to the next consumer');
+      assert.equal(next.all.length, 1, 'the processed one is not delivered again');
+    },
+  },
 ];
