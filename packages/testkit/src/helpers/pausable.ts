@@ -1,4 +1,6 @@
-import type { Claim, QueueProvider, Receiver, ReceiverOptions, Settlement } from '@mqkit/core';
+import type { QueueProvider } from '@mqkit/core';
+import { difficult } from '../difficult/difficult-provider.js';
+import { fault } from '../difficult/faults.js';
 
 /** A provider whose calls can be frozen, like a process stopped with SIGSTOP (or a long GC pause). */
 export interface PausableProvider {
@@ -10,54 +12,29 @@ export interface PausableProvider {
   readonly paused: boolean;
 }
 
+const FROZEN = new Set(['receive', 'renew', 'settle']);
+
 /**
- * Wraps any provider so a test can freeze it: its receivers' `receive`, `renew` and `settle` wait
+ * Wraps any provider so a test can freeze it: its receivers' `receive`, `renew` and `settle` hang
  * while paused, then run. A lease that expired during the pause must be fenced (`LeaseLostError`)
- * when the frozen process comes back. Use it in a world's `pause(queue)`.
+ * when the frozen process comes back. A {@link difficult} provider whose script hangs those calls.
  */
 export function pausable(inner: QueueProvider): PausableProvider {
-  let gate: Promise<void> | undefined;
-  let open: () => void = () => undefined;
-  const wait = async (): Promise<void> => {
-    while (gate) await gate;
-  };
-  const wrap = (receiver: Receiver): Receiver => ({
-    receive: async (max: number, signal: AbortSignal) => {
-      await wait();
-      return receiver.receive(max, signal);
-    },
-    renew: async (claim: Claim, leaseMs: number) => {
-      await wait();
-      return receiver.renew(claim, leaseMs);
-    },
-    settle: async (claim: Claim, settlement: Settlement) => {
-      await wait();
-      return receiver.settle(claim, settlement);
-    },
-    close: () => receiver.close(),
-  });
-  const provider: QueueProvider = {
-    name: inner.name,
-    capabilities: inner.capabilities,
-    ...(inner.capabilityNotes ? { capabilityNotes: inner.capabilityNotes } : {}),
-    deadLetters: inner.deadLetters,
-    open: (context) => inner.open(context),
-    publish: (queue, messages, options) => inner.publish(queue, messages, options),
-    receiver: (queue: string, options: ReceiverOptions) => wrap(inner.receiver(queue, options)),
-    stats: (queue) => inner.stats(queue),
-    close: () => inner.close(),
-  };
+  const d = difficult(inner);
+  let paused = false;
   return {
-    provider,
+    provider: d.provider,
     pause() {
-      gate ??= new Promise<void>((resolve) => (open = resolve));
+      paused = true;
+      d.script = (call) => (FROZEN.has(call.op) ? fault.hang() : undefined);
     },
     resume() {
-      gate = undefined;
-      open();
+      paused = false;
+      d.script = undefined;
+      d.release();
     },
     get paused() {
-      return gate !== undefined;
+      return paused;
     },
   };
 }
