@@ -19,3 +19,4 @@ export type {
 export * from './difficult/index.js';
 export { CASE_GROUPS } from './cases/index.js';
 export * from './helpers/index.js';
+export * from './process/index.js';

@@ -1,0 +1,48 @@
+import { appendFileSync, existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** One message as a worker process saw it, written the moment its processor ran (before any ack). */
+export interface DeliveryRecord {
+  /** The worker process that processed it. */
+  readonly worker: string;
+  readonly id: string;
+  readonly partitionKey: string | undefined;
+  /** The publisher's sequence number within its key (from the payload's `seq`), for order checks. */
+  readonly seq: number | undefined;
+  readonly attempt: number;
+  /** `Date.now()` when the processor ran. */
+  readonly at: number;
+}
+
+const SUFFIX = '.deliveries.jsonl';
+
+/** The log file of worker `name` in `dir`. */
+export function deliveryLogFile(dir: string, name: string): string {
+  return join(dir, `${name}${SUFFIX}`);
+}
+
+/**
+ * Appends one record with a synchronous write: once this returns, a SIGKILL of the process cannot
+ * take the record back (the bytes are in the kernel's page cache), so the log says what a worker
+ * really processed before it died — the side effects an application would have made.
+ */
+export function appendDelivery(file: string, record: DeliveryRecord): void {
+  appendFileSync(file, `${JSON.stringify(record)}\n`);
+}
+
+/** Every record of every worker log in `dir`, in file order per worker. A torn last line (a kill mid-write) is skipped. */
+export function readDeliveries(dir: string): DeliveryRecord[] {
+  if (!existsSync(dir)) return [];
+  const records: DeliveryRecord[] = [];
+  for (const file of readdirSync(dir).filter((f) => f.endsWith(SUFFIX)).sort()) {
+    for (const line of readFileSync(join(dir, file), 'utf8').split('\n')) {
+      if (line.trim() === '') continue;
+      try {
+        records.push(JSON.parse(line) as DeliveryRecord);
+      } catch {
+        // The process was killed in the middle of this write: nothing was processed after it.
+      }
+    }
+  }
+  return records;
+}
