@@ -5,6 +5,7 @@ import { ClosedError } from '../src/errors/closed-error.js';
 import { ConfigError } from '../src/errors/config-error.js';
 import { DecodeError } from '../src/errors/decode-error.js';
 import { DuplicateIdError } from '../src/errors/duplicate-id-error.js';
+import { SchemaError } from '../src/errors/schema-error.js';
 import { ErrorCode } from '../src/errors/error-codes.js';
 import { LeaseLostError } from '../src/errors/lease-lost-error.js';
 import { ListenerOverloadError } from '../src/errors/listener-overload-error.js';
@@ -43,6 +44,7 @@ const CASES: readonly Case[] = [
   { name: 'QueueFullError', Class: QueueFullError, make: (o) => new QueueFullError('orders', 100, o), code: 'MQKIT_QUEUE_FULL', retryable: true, fields: { queue: 'orders', capacity: 100 } },
   { name: 'ListenerOverloadError', Class: ListenerOverloadError, make: (o) => new ListenerOverloadError('audit', 10_000, o), code: 'MQKIT_LISTENER_OVERLOAD', retryable: false, fields: { pending: 10_000 } },
   { name: 'DuplicateIdError', Class: DuplicateIdError, make: (o) => new DuplicateIdError('orders', 'order-7', 'messages[2].id', o), code: 'MQKIT_DUPLICATE_ID', retryable: false, fields: { queue: 'orders', id: 'order-7', field: 'messages[2].id' } },
+  { name: 'SchemaError', Class: SchemaError, make: (o) => new SchemaError('schema "mqkit" is missing', "open the provider with migrate: 'auto'", o), code: 'MQKIT_SCHEMA', retryable: false, fields: { fix: "open the provider with migrate: 'auto'" } },
 ];
 
 describe('error classes', () => {

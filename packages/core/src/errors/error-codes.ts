@@ -14,6 +14,7 @@ export const ErrorCode = {
   QueueFull: 'MQKIT_QUEUE_FULL',
   ListenerOverload: 'MQKIT_LISTENER_OVERLOAD',
   DuplicateId: 'MQKIT_DUPLICATE_ID',
+  Schema: 'MQKIT_SCHEMA',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -14,5 +14,6 @@ export { PayloadTooLargeError } from './payload-too-large-error.js';
 export { QueueFullError } from './queue-full-error.js';
 export { ListenerOverloadError } from './listener-overload-error.js';
 export { DuplicateIdError } from './duplicate-id-error.js';
+export { SchemaError } from './schema-error.js';
 export { isMqkitError, type MqkitErrorLike } from './is-mqkit-error.js';
 export { isRetryable, serializeError, type SerializedError } from './classify.js';

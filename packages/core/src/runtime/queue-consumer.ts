@@ -26,6 +26,9 @@ export class QueueConsumer implements Consumer {
   readonly #receiver: Receiver;
   readonly #fetching = new AbortController();
   readonly #runs = new Set<ClaimRun>();
+  /** Receives in flight, and claims that arrived after stop() being given back. */
+  readonly #receiving = new Set<Promise<unknown>>();
+  readonly #givingBack = new Set<Promise<void>>();
   /** Slots holding a claim (running it, or giving back one that arrived after stop()). */
   #busy = 0;
   #onIdle: (() => void) | undefined;
@@ -85,8 +88,10 @@ export class QueueConsumer implements Consumer {
     let failures = 0;
     while (this.#state === 'running') {
       let claim: Claim | null;
+      const receiving = this.#receiver.receive(batchSize, this.#fetching.signal);
+      this.#receiving.add(receiving);
       try {
-        claim = await this.#receiver.receive(batchSize, this.#fetching.signal);
+        claim = await receiving;
         failures = 0;
       } catch (error) {
         if (isPermanent(error)) {
@@ -97,6 +102,8 @@ export class QueueConsumer implements Consumer {
         failures++;
         await this.#backoff(error, failures);
         continue;
+      } finally {
+        this.#receiving.delete(receiving);
       }
       if (claim === null) {
         if (this.#fetching.signal.aborted) break;
@@ -105,13 +112,16 @@ export class QueueConsumer implements Consumer {
         await new Promise<void>((resolve) => setImmediate(resolve));
         continue;
       }
-      this.#busy++;
       if (this.#state !== 'running') {
-        // Raced with stop(): give the batch back untouched.
-        await this.#giveBack(claim);
-        this.#idle();
+        // Raced with stop() (a claim statement already running when it came): give the batch back
+        // untouched; the shutdown waits for this before it closes the receiver.
+        const givingBack = this.#giveBack(claim);
+        this.#givingBack.add(givingBack);
+        await givingBack;
+        this.#givingBack.delete(givingBack);
         break;
       }
+      this.#busy++;
       const run = new ClaimRun(this.#deps, claim);
       this.#runs.add(run);
       run.start();
@@ -185,6 +195,14 @@ export class QueueConsumer implements Consumer {
     const settled = await bounded(() => Promise.all(pending.map((run) => run.done)), CLEANUP_GRACE_MS);
     if (settled.kind === 'timed-out') {
       this.#reportStopFailure('settle', hung('settle()', `the consumer's last batches`), 'batches still settling a second after the shutdown deadline were given up; their messages come back when their leases expire');
+    }
+    // A receive that was in flight at stop() may still bring a claim (a claim statement that was
+    // already running): wait for the slots to give such claims back before the receiver closes.
+    const ended = await bounded(async () => {
+      while (this.#receiving.size > 0 || this.#givingBack.size > 0) await Promise.allSettled([...this.#receiving, ...this.#givingBack]);
+    }, CLEANUP_GRACE_MS);
+    if (ended.kind === 'timed-out') {
+      this.#reportStopFailure('receive', hung('receive()', 'a slot of the consumer'), 'a receive still in flight a second after the shutdown deadline was given up; a claim it brings later comes back when its lease expires');
     }
     const closed = await bounded(() => this.#receiver.close(), CLEANUP_GRACE_MS);
     if (closed.kind === 'failed') this.#reportStopFailure('close', closed.error, 'closing a receiver failed');
