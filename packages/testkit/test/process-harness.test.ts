@@ -23,8 +23,8 @@ describe('WorkerProcess and runFaultWorker', () => {
     const dir = logDir();
     const worker = await WorkerProcess.start(entry, { name: 'a', logDir: dir, env: { MESSAGES: '5' } });
     workers.push(worker);
-    await until(() => readDeliveries(dir).length === 5, 10_000, 'five logged');
-    expect(readDeliveries(dir).map((d) => d.seq)).toEqual([0, 1, 2, 3, 4]);
+    await until(() => readDeliveries(dir).filter((d) => d.acked).length === 5, 10_000, 'five processed and acked');
+    expect(readDeliveries(dir).filter((d) => !d.acked).map((d) => d.seq)).toEqual([0, 1, 2, 3, 4]);
     expect((await worker.stop(1_000)).code).toBe(0);
   });
 
@@ -64,9 +64,17 @@ describe('the delivery log', () => {
 describe('checkDeliveries (the oracle)', () => {
   const published = [0, 1, 2, 3].map((seq) => ({ id: `m${seq}`, partitionKey: 'k', seq }));
 
-  it('finds what is missing, counts duplicates and processings nobody published', () => {
-    const report = checkDeliveries(published, [record({ id: 'm0' }), record({ id: 'm1', seq: 1 }), record({ id: 'm1', seq: 1 }), record({ id: 'zz', seq: 9 })]);
-    expect(report).toMatchObject({ sent: 4, delivered: 2, missing: ['m2', 'm3'], duplicates: 1, duplicateIds: ['m1'], unknown: ['zz'] });
+  it('finds what was never acked, counts duplicate processings and processings nobody published', () => {
+    const report = checkDeliveries(published, [
+      record({ id: 'm0' }),
+      record({ id: 'm0', acked: true }),
+      record({ id: 'm1', seq: 1 }),
+      record({ id: 'm1', seq: 1 }),
+      record({ id: 'm1', seq: 1, acked: true }),
+      record({ id: 'm2', seq: 2 }), // processed, never acked (its process died)
+      record({ id: 'zz', seq: 9 }),
+    ]);
+    expect(report).toMatchObject({ sent: 4, delivered: 3, acked: 2, missing: ['m2', 'm3'], duplicates: 1, duplicateIds: ['m1'], unknown: ['zz'] });
   });
 
   it('accepts a redelivery that goes back in a key, and flags a message processed after a later one it never preceded', () => {

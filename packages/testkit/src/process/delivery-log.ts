@@ -1,7 +1,10 @@
 import { appendFileSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** One message as a worker process saw it, written the moment its processor ran (before any ack). */
+/**
+ * One message as a worker process saw it: written the moment its processor ran (before any ack),
+ * and once more with `acked: true` when its ack was applied (core's `message.processed`).
+ */
 export interface DeliveryRecord {
   /** The worker process that processed it. */
   readonly worker: string;
@@ -10,8 +13,10 @@ export interface DeliveryRecord {
   /** The publisher's sequence number within its key (from the payload's `seq`), for order checks. */
   readonly seq: number | undefined;
   readonly attempt: number;
-  /** `Date.now()` when the processor ran. */
+  /** `Date.now()` when the processor ran (or the ack was applied). */
   readonly at: number;
+  /** An ack record: the backend accepted this delivery's ack. */
+  readonly acked?: true;
 }
 
 const SUFFIX = '.deliveries.jsonl';

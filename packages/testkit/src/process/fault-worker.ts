@@ -26,7 +26,8 @@ export type FromWorker = { readonly type: 'ready' } | { readonly type: 'stopped'
 
 /**
  * The child side of a fault test: consume `queue`, append every message to the delivery log the
- * moment its processor runs (before the ack, as an application's side effect would happen), work
+ * moment its processor runs (before the ack, as an application's side effect would happen) and
+ * again once its ack was applied, work
  * `MQKIT_FAULT_WORK_MS` per batch, and stop gracefully when the parent says so. A SIGKILL, SIGSTOP
  * or a dying server is the parent's business; whatever the worker logged stays logged.
  *
@@ -49,6 +50,15 @@ export async function runFaultWorker(options: FaultWorkerOptions): Promise<void>
     process.exitCode = 1;
     return;
   }
+  queue.lifecycle.add({
+    name: 'fault worker ack log',
+    'message.processed': (event) => {
+      for (const m of event.messages) {
+        const payload = m.payload as { seq?: unknown } | null;
+        appendDelivery(log, { worker, id: m.id, partitionKey: m.partitionKey, seq: typeof payload?.seq === 'number' ? payload.seq : undefined, attempt: m.attempt, at: event.at, acked: true });
+      }
+    },
+  });
   queue.consume(
     options.queue,
     async (messages) => {

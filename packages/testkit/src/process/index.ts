@@ -2,3 +2,4 @@ export { appendDelivery, readDeliveries, deliveryLogFile, type DeliveryRecord } 
 export { checkDeliveries, type OracleReport, type OrderViolation, type PublishedRecord } from './oracle.js';
 export { runFaultWorker, FAULT_ENV, type FaultWorkerOptions, type FromWorker, type ToWorker } from './fault-worker.js';
 export { WorkerProcess, type WorkerStart, type Exit } from './worker-process.js';
+export { TcpProxy } from './tcp-proxy.js';

@@ -21,7 +21,9 @@ export interface OracleReport {
   readonly sent: number;
   /** Distinct published ids processed at least once. */
   readonly delivered: number;
-  /** Published ids never processed: must be empty. */
+  /** Distinct published ids whose ack was applied at least once. */
+  readonly acked: number;
+  /** Published ids never acked (never processed to the end): must be empty once the run is over. */
   readonly missing: readonly string[];
   /** Processings beyond the first, summed over all ids (at-least-once pays these). */
   readonly duplicates: number;
@@ -33,7 +35,8 @@ export interface OracleReport {
 }
 
 /**
- * Checks a fault run: nothing missing, duplicates counted, and — for ordered runs — per-key order
+ * Checks a fault run: nothing missing (every published message acked), duplicates counted (extra
+ * processings), and — for ordered runs — per-key order
  * kept. Order is judged the strict way a stream consumer is: walking each key's processings in
  * time, a message may be processed again (a redelivery goes back to an earlier position, which is
  * fine), but no message may be processed after a *later* one of its key was processed while the
@@ -42,12 +45,15 @@ export interface OracleReport {
 export function checkDeliveries(published: readonly PublishedRecord[], deliveries: readonly DeliveryRecord[], options: { readonly ordered?: boolean } = {}): OracleReport {
   const ids = new Set(published.map((p) => p.id));
   const counts = new Map<string, number>();
+  const acks = new Set<string>();
   const unknown = new Set<string>();
+  const processings = deliveries.filter((d) => d.acked !== true);
   for (const d of deliveries) {
     if (!ids.has(d.id)) unknown.add(d.id);
-    counts.set(d.id, (counts.get(d.id) ?? 0) + 1);
+    if (d.acked === true) acks.add(d.id);
+    else counts.set(d.id, (counts.get(d.id) ?? 0) + 1);
   }
-  const missing = published.filter((p) => !counts.has(p.id)).map((p) => p.id);
+  const missing = published.filter((p) => !acks.has(p.id)).map((p) => p.id);
   let duplicates = 0;
   const duplicateIds: string[] = [];
   for (const [id, n] of counts) {
@@ -60,7 +66,7 @@ export function checkDeliveries(published: readonly PublishedRecord[], deliverie
   if (options.ordered === true) {
     const seqOf = new Map(published.map((p) => [p.id, p.seq]));
     const byKey = new Map<string, DeliveryRecord[]>();
-    for (const d of [...deliveries].sort((a, b) => a.at - b.at)) {
+    for (const d of [...processings].sort((a, b) => a.at - b.at)) {
       if (d.partitionKey === undefined) continue;
       const list = byKey.get(d.partitionKey) ?? [];
       list.push(d);
@@ -80,7 +86,8 @@ export function checkDeliveries(published: readonly PublishedRecord[], deliverie
   }
   return {
     sent: published.length,
-    delivered: published.length - missing.length,
+    delivered: published.filter((p) => counts.has(p.id)).length,
+    acked: published.length - missing.length,
     missing,
     duplicates,
     duplicateIds,

@@ -13,6 +13,8 @@ export interface WorkerStart {
   readonly workMs?: number;
   /** How long to wait for the worker's `ready` (default 20 s). */
   readonly readyTimeoutMs?: number;
+  /** Node options for the child, e.g. `['--import', tsxLoaderUrl]` for a TypeScript worker. */
+  readonly execArgv?: readonly string[];
 }
 
 export interface Exit {
@@ -44,6 +46,7 @@ export class WorkerProcess {
         [FAULT_ENV.workMs]: String(start.workMs ?? 0),
       },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      ...(start.execArgv !== undefined ? { execArgv: [...start.execArgv] } : {}),
     });
     const keep = (chunk: Buffer): void => {
       this.#output = (this.#output + chunk.toString()).slice(-4_000);

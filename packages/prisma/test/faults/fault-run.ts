@@ -1,0 +1,113 @@
+// Shared set-up of the fault tests: a schema on a database, a publisher that survives a server
+// restart (explicit ids make a retried publish safe: an id already stored is a DuplicateIdError),
+// consumer worker processes, and the delivery oracle.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { createQueue, ErrorCode, isMqkitError, type Queue } from '@mqkit/core';
+import { WorkerProcess, checkDeliveries, readDeliveries, type OracleReport, type PublishedRecord } from '@mqkit/testkit';
+import { prisma } from '../../src/index.js';
+import { newClient } from '../support/database.js';
+
+/** `node --import <tsx>` runs the TypeScript worker (it imports the generated Prisma client, which is TypeScript). */
+const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+const entry = join(import.meta.dirname, 'consumer-worker.ts');
+
+export interface FaultRun {
+  readonly schema: string;
+  readonly queueName: string;
+  readonly logDir: string;
+  readonly workers: WorkerProcess[];
+  readonly published: PublishedRecord[];
+  /** The test process's own queue on the database (for publishing and stats). */
+  readonly queue: Queue;
+  startWorker(name: string, env?: Record<string, string>, workMs?: number): Promise<WorkerProcess>;
+  /** Publishes `n` messages (`keys` partition keys, seq per key), retrying batches that fail. */
+  publish(n: number, options?: { keys?: number; batch?: number; onBatch?: (sent: number) => Promise<void> | void }): Promise<void>;
+  report(ordered?: boolean): OracleReport;
+  /** Waits until every published message was processed at least once. */
+  waitAllDelivered(timeoutMs: number): Promise<OracleReport>;
+  close(): Promise<void>;
+}
+
+export async function faultRun(url: string, schema: string, queueName: string, workerUrl = url): Promise<FaultRun> {
+  const logDir = mkdtempSync(join(tmpdir(), 'mqkit-faults-'));
+  const client = newClient(url, 4);
+  const queue = await createQueue({ provider: prisma({ client, schema, operationTimeoutMs: 5_000 }) });
+  const workers: WorkerProcess[] = [];
+  const published: PublishedRecord[] = [];
+  const run: FaultRun = {
+    schema,
+    queueName,
+    logDir,
+    workers,
+    published,
+    queue,
+    async startWorker(name, env = {}, workMs = 0) {
+      const worker = await WorkerProcess.start(entry, {
+        name,
+        logDir,
+        workMs,
+        execArgv: ['--import', tsx],
+        env: { DATABASE_URL: workerUrl, LISTEN_URL: workerUrl, MQKIT_SCHEMA: schema, MQKIT_QUEUE: queueName, ...env },
+        readyTimeoutMs: 30_000,
+      });
+      workers.push(worker);
+      return worker;
+    },
+    async publish(n, { keys = 10, batch = 200, onBatch } = {}) {
+      const seqs = new Map<string, number>();
+      for (let start = 0; start < n; start += batch) {
+        const messages = [];
+        for (let i = start; i < Math.min(n, start + batch); i++) {
+          const key = `k${i % keys}`;
+          const seq = seqs.get(key) ?? 0;
+          seqs.set(key, seq + 1);
+          messages.push({ id: `m-${i}`, payload: { seq }, partitionKey: key });
+          published.push({ id: `m-${i}`, partitionKey: key, seq });
+        }
+        await publishSurely(queue, queueName, messages);
+        await onBatch?.(Math.min(n, start + batch));
+      }
+    },
+    report: (ordered = false) => checkDeliveries(published, readDeliveries(logDir), { ordered }),
+    async waitAllDelivered(timeoutMs) {
+      const end = Date.now() + timeoutMs;
+      for (;;) {
+        const report = run.report();
+        if (report.missing.length === 0) return report;
+        if (Date.now() > end) {
+          const output = workers.map((w) => `--- ${w.name}\n${w.output}`).join('\n');
+          throw new Error(`${report.missing.length} of ${report.sent} never processed (e.g. ${report.missing.slice(0, 5).join(', ')})\n${output}`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    },
+    async close() {
+      await Promise.all(workers.map((w) => w.kill()));
+      await queue.close({ timeoutMs: 1_000 });
+      await client.$disconnect();
+      rmSync(logDir, { recursive: true, force: true });
+    },
+  };
+  return run;
+}
+
+/**
+ * Publishes a batch whatever the server does meanwhile: a batch that failed is sent again. A batch
+ * is stored atomically, so a DuplicateIdError on a retry means the first try did commit.
+ */
+async function publishSurely(queue: Queue, name: string, messages: Array<{ id: string; payload: unknown; partitionKey: string }>): Promise<void> {
+  for (let tries = 0; ; tries++) {
+    try {
+      await queue.publish(name, messages);
+      return;
+    } catch (error) {
+      if (isMqkitError(error, ErrorCode.DuplicateId)) return;
+      if (tries > 600) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}
