@@ -48,7 +48,7 @@ describe.skipIf(!db.ok)(`consumer processes on Postgres${db.ok ? '' : ` — skip
     const killedAt = Date.now();
     await run.startWorker('survivor', { BATCH_SIZE: '20', CONCURRENCY: '2', LEASE_MS: '1500' });
     const report = await run.waitAllDelivered(60_000);
-    expect(report.missing).toEqual([]);
+    expect(report.neverProcessed).toEqual([]);
     expect(report.duplicates, 'what the victim held is processed again').toBeGreaterThanOrEqual(held);
     const again = readDeliveries(run.logDir).filter((d) => d.worker === 'survivor' && d.attempt === 2 && d.acked !== true);
     expect(again.length, 'the survivor got the abandoned ones as attempt 2').toBeGreaterThanOrEqual(held);

@@ -36,6 +36,8 @@ export const difficultBackendCases: ConformanceCase[] = [
       const processed = processedBy(worker, id, ctx, leaseMs * 4);
       const seen = new Deliveries();
       worker.consume(name, seen.processor(() => delay(leaseMs * 3)), { leaseMs, timeoutMs: ctx.ms(10_000) });
+      // The rival starts once the worker holds the message (on a real backend either could claim first).
+      await until(() => seen.count(id) === 1, patience(ctx), 'the first process holds the message');
       const rivalSeen = new Deliveries();
       rival.consume(name, rivalSeen.processor(), { leaseMs });
       await processed;
@@ -147,6 +149,7 @@ export const difficultBackendCases: ConformanceCase[] = [
           }),
           { leaseMs, timeoutMs: ctx.ms(10_000) },
         );
+        await until(() => seen.count(id) === 1, patience(ctx), 'the first process holds the message');
         const rivalSeen = new Deliveries();
         rival.consume(name, rivalSeen.processor(), { leaseMs });
         await processed;
@@ -181,25 +184,30 @@ export const difficultBackendCases: ConformanceCase[] = [
   },
   {
     name: 'a settle that reaches the backend after the lease ran out and another process took the message is fenced: it changes nothing',
-    requires: ['crashRecovery', 'concurrentConsumers'],
+    requires: ['crashRecovery', 'concurrentConsumers', 'pull'],
     async run(ctx) {
       const leaseMs = ctx.ms(150);
       const name = uniqueQueueName('stale-settle');
-      const stale = await ctx.world.createQueue(undefined, { faults: { script: on('settle', fault.delay(leaseMs * 3)) } });
+      // The stale process's ack hangs (a slow network) until the other process has taken and
+      // acked the message; then it reaches the backend.
+      const stale = await ctx.world.createQueue(undefined, { faults: { script: on('settle', fault.hang()) } });
       const other = await ctx.world.createQueue();
       const d = ctx.world.difficulty(stale);
       const staleLog = collectEvents(stale.lifecycle);
       const { ids } = await stale.publish(name, { payload: 'contested' });
       const id = ids[0]!;
       const seenA = new Deliveries();
-      stale.consume(name, seenA.processor(), { leaseMs });
+      // One pull, so the stale process takes the message once and never again.
+      const pulling = stale.pull(name, seenA.processor(), { leaseMs });
       await until(() => seenA.count(id) === 1 && d.log.pending('settle') === 1, patience(ctx), 'the ack is on its way, slowly');
       const seenB = new Deliveries();
       const processedByB = processedBy(other, id, ctx, leaseMs);
       other.consume(name, seenB.processor(), { leaseMs });
       await processedByB;
       assert.equal(seenB.of(id)[0]!.message.attempt, 2, 'the other process got it as a redelivery');
-      await until(() => d.log.pending('settle') === 0, leaseMs * 3 + patience(ctx), 'the stale settle reached the backend');
+      assert.equal((await pulling).interrupted, true, 'the stale pull gave its ack up when its lease ran out');
+      d.release(); // the stale ack reaches the backend now
+      await until(() => d.log.pending('settle') === 0, patience(ctx), 'the stale settle reached the backend');
       assert.equal(d.log.of('settle')[0]!.outcome, 'failed', 'the backend refused the stale settle');
       assert.equal(staleLog.of('message.processed').length, 0, 'the stale process reports nothing processed');
       await delay(leaseMs + ctx.ms(50)); // prove a negative: the stale settle changed nothing

@@ -32,6 +32,8 @@ export const leaseCases: ConformanceCase[] = [
         }),
         { leaseMs, timeoutMs: leaseMs },
       );
+      // The rival starts once the worker holds the message (on a real backend either could claim first).
+      await until(() => seen.count(id) === 1, patience(ctx), 'the first process holds the message');
       const rivalSeen = new Deliveries();
       rival.consume(name, rivalSeen.processor(), { leaseMs });
       await until(() => log.of('message.processed').some((e) => e.messages.some((m) => m.id === id)), work + patience(ctx), 'the long job is acked');
@@ -56,6 +58,8 @@ export const leaseCases: ConformanceCase[] = [
       const id = ids[0]!;
       const seen = new Deliveries();
       worker.consume(name, seen.processor(() => delay(leaseMs * 4)), { leaseMs, timeoutMs: ctx.ms(10_000) });
+      // The rival starts once the worker holds the message (on a real backend either could claim first).
+      await until(() => seen.count(id) === 1, patience(ctx), 'the first process holds the message');
       const rivalSeen = new Deliveries();
       rival.consume(name, rivalSeen.processor(), { leaseMs });
       await until(() => log.of('message.processed').some((e) => e.messages.some((m) => m.id === id)), leaseMs * 4 + patience(ctx), 'the long job is acked');

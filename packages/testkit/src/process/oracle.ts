@@ -23,8 +23,14 @@ export interface OracleReport {
   readonly delivered: number;
   /** Distinct published ids whose ack was applied at least once. */
   readonly acked: number;
-  /** Published ids never acked (never processed to the end): must be empty once the run is over. */
+  /**
+   * Published ids no ack record says were acked. A message whose ack was applied but whose answer
+   * was lost (the connection died after the commit) is here too: check the backend (nothing left
+   * in it) before calling it lost.
+   */
   readonly missing: readonly string[];
+  /** Published ids no process ever processed. */
+  readonly neverProcessed: readonly string[];
   /** Processings beyond the first, summed over all ids (at-least-once pays these). */
   readonly duplicates: number;
   readonly duplicateIds: readonly string[];
@@ -89,6 +95,7 @@ export function checkDeliveries(published: readonly PublishedRecord[], deliverie
     delivered: published.filter((p) => counts.has(p.id)).length,
     acked: published.length - missing.length,
     missing,
+    neverProcessed: published.filter((p) => !counts.has(p.id)).map((p) => p.id),
     duplicates,
     duplicateIds,
     unknown: [...unknown],

@@ -1,0 +1,92 @@
+// How idle consumers hear of work: NOTIFY on a LISTEN connection of the provider's own (one per
+// publish statement, debounced), a timer for the next due message, and a polling backstop.
+import { Deliveries, delay, uniqueQueueName, until } from '@mqkit/testkit';
+import pg from 'pg';
+import { describe, expect, it } from 'vitest';
+import { channelFor } from '../src/postgres/statements.js';
+import { DATABASE_URL, reachable, sql, uniqueSchema } from './support/database.js';
+import { open } from './support/open.js';
+
+const db = await reachable();
+
+describe.skipIf(!db.ok)(`wake-up${db.ok ? '' : ` — skipped: ${db.ok === false ? db.reason : ''}`}`, () => {
+  it('an idle consumer gets a message published by another process within milliseconds (NOTIFY), not at its 10 s poll', async () => {
+    const schema = uniqueSchema('notify');
+    const { queue: consumer } = await open(schema, { pollIntervalMs: 10_000 });
+    const { queue: producer } = await open(schema, { listen: false });
+    const name = uniqueQueueName('notify');
+    const seen = new Deliveries();
+    consumer.consume(name, seen.processor());
+    await delay(200); // the consumer is idle, waiting
+    const sent = Date.now();
+    const { ids } = await producer.publish(name, { payload: 'wake up' });
+    await until(() => seen.count(ids[0]!) === 1, 5_000, 'delivered');
+    expect(seen.of(ids[0]!)[0]!.at - sent).toBeLessThan(1_000);
+  });
+
+  it('without a LISTEN connection the consumer polls (every pollIntervalMs)', async () => {
+    const schema = uniqueSchema('poll');
+    const { queue } = await open(schema, { listen: false, pollIntervalMs: 50 });
+    const name = uniqueQueueName('poll');
+    const seen = new Deliveries();
+    queue.consume(name, seen.processor());
+    await delay(100);
+    const { ids } = await queue.publish(name, { payload: 'found by polling' });
+    await until(() => seen.count(ids[0]!) === 1, 2_000, 'delivered by the next poll');
+  });
+
+  it('a delayed message is delivered when it comes due, by a timer (no NOTIFY, no poll in between)', async () => {
+    const { queue } = await open(uniqueSchema('timer'), { pollIntervalMs: 10_000 });
+    const name = uniqueQueueName('timer');
+    const seen = new Deliveries();
+    queue.consume(name, seen.processor());
+    const { ids } = await queue.publish(name, { payload: 'later', delayMs: 400 });
+    const sent = Date.now();
+    await until(() => seen.count(ids[0]!) === 1, 5_000, 'delivered when due');
+    const at = seen.of(ids[0]!)[0]!.at - sent;
+    expect(at).toBeGreaterThanOrEqual(390);
+    expect(at).toBeLessThan(1_500);
+  });
+
+  it('the LISTEN connection killed by the server (pg_terminate_backend) reconnects, and consumers are woken at once again', async () => {
+    const schema = uniqueSchema('relisten');
+    const { queue } = await open(schema, { pollIntervalMs: 10_000 });
+    const name = uniqueQueueName('relisten');
+    const seen = new Deliveries();
+    queue.consume(name, seen.processor());
+    const listeners = async (): Promise<number[]> =>
+      (await sql<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE query = $1`, [`LISTEN ${channelFor(schema)}`])).map((r) => r.pid);
+    await until(async () => (await listeners()).length === 1, 5_000, 'listening');
+    const [pid] = await listeners();
+    await sql(`SELECT pg_terminate_backend($1)`, [pid]);
+    await until(async () => (await listeners()).some((p) => p !== pid), 10_000, 'a new LISTEN connection');
+    await delay(100);
+    const sent = Date.now();
+    const { ids } = await queue.publish(name, { payload: 'after the reconnect' });
+    await until(() => seen.count(ids[0]!) === 1, 5_000, 'delivered');
+    expect(seen.of(ids[0]!)[0]!.at - sent).toBeLessThan(1_000);
+  });
+
+  it('a burst of 200 single publishes sends far fewer NOTIFYs (debounced), and every message is still delivered at once', async () => {
+    const schema = uniqueSchema('debounce');
+    const { queue } = await open(schema, { pollIntervalMs: 10_000, notifyDebounceMs: 20 });
+    const name = uniqueQueueName('debounce');
+    const counter = new pg.Client({ connectionString: DATABASE_URL });
+    await counter.connect();
+    let notifications = 0;
+    counter.on('notification', () => void notifications++);
+    await counter.query(`LISTEN ${channelFor(schema)}`);
+    try {
+      const seen = new Deliveries();
+      queue.consume(name, seen.processor(), { concurrency: 4 });
+      const ids: string[] = [];
+      for (let i = 0; i < 200; i++) ids.push(...(await queue.publish(name, { payload: i })).ids);
+      await until(() => ids.every((id) => seen.count(id) === 1), 5_000, 'all delivered without waiting for a poll');
+      await delay(100);
+      expect(notifications).toBeGreaterThanOrEqual(1);
+      expect(notifications).toBeLessThan(100);
+    } finally {
+      await counter.end();
+    }
+  });
+});
