@@ -260,6 +260,7 @@ export const orderingCases: ConformanceCase[] = [
         }),
         { ordered: true, concurrency: 2, leaseMs, timeoutMs, retry: fastRetry(ctx) },
       );
+      await until(() => seenA.all.length === 1, patience(ctx), 'the first process holds the head of the key'); // before the other can claim it
       const seenB = new Deliveries();
       other.consume(name, seenB.processor(), { ordered: true, concurrency: 2, leaseMs, retry: fastRetry(ctx) });
       await timedOut;
