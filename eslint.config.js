@@ -64,6 +64,8 @@ export default defineConfig(
     '**/coverage/',
     '**/.turbo/',
     '**/*.d.ts',
+    // Generated Prisma clients (tests and the prisma example generate them before they run).
+    '**/generated/',
     ...configFilesOutsideTsconfig(),
   ]),
   {

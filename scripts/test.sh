@@ -2,14 +2,19 @@
 # The one command that installs what the tests need and runs them, on a machine with only Node.js:
 #   bash scripts/test.sh
 # build, type-check, lint, circular-import check, all tests, the packaging test, the examples'
-# type-check and a run of examples/getting-started (future providers' tests use the local
-# Postgres/Redis; DATABASE_URL / REDIS_URL override).
+# type-check and runs of examples/getting-started and examples/prisma-postgres (the Postgres tests
+# and example use the local server, 127.0.0.1:5432, database test; DATABASE_URL overrides).
 # Stops at the first failing step.
 set -euo pipefail
 
 # shellcheck source=lib/bootstrap.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/bootstrap.sh"
+# shellcheck source=lib/system-deps.sh
+source scripts/lib/system-deps.sh
 bootstrap
+
+step "system tools the tests need"
+ensure_tool pgbouncer pgbouncer "the @mqkit/prisma PgBouncer test"
 
 step "build (pnpm build)"
 pnpm build
@@ -39,6 +44,9 @@ pnpm --filter "./examples/*" --if-present run typecheck
 # `pnpm build` (turbo run build over the whole workspace) built its dist/ above.
 step "examples run (getting-started)"
 pnpm --filter @mqkit/example-getting-started run start
+
+step "examples run (prisma-postgres, on the local Postgres or DATABASE_URL)"
+pnpm --filter @mqkit/example-prisma-postgres run start
 
 step "all steps passed"
 # Last line: the test suite's count, in the plain shape CI reads.

@@ -26,9 +26,12 @@ export function formatTable(results: readonly CaseResult[], fastqBest: number | 
       fastqBest === undefined ? '—' : (r.median.rate / fastqBest).toFixed(2),
     ];
   });
+  return formatGrid(header, rows);
+}
+
+/** A plain table: the first `leftColumns` columns left-aligned, the rest right-aligned. */
+export function formatGrid(header: readonly string[], rows: ReadonlyArray<readonly string[]>, leftColumns = 2): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
-  const left = new Set([0, 1]);
-  const line = (cells: readonly string[]): string =>
-    cells.map((c, i) => (left.has(i) ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  const line = (cells: readonly string[]): string => cells.map((c, i) => (i < leftColumns ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   return [line(header), widths.map((w) => '─'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }

@@ -89,7 +89,7 @@ async function main(): Promise<number> {
 
   // --- Configuration mistakes fail fast, naming the field and the fix (docs: "Create a queue",
   // "Switching providers").
-  await showConfigError("providerFromConfig({ provider: 'kinesis' })", () => providerFromConfig({ provider: 'kinesis' }));
+  await showConfigError("providerFromConfig({ provider: 'sqs' })", () => providerFromConfig({ provider: 'sqs' }));
   await showConfigError('createQueue({ defaults: { concurrency: 0 } })', () => createQueue({ provider: memory(), defaults: { concurrency: 0 } }));
 
   // --- Create the queue. The provider comes from configuration: QUEUE_PROVIDER, default memory

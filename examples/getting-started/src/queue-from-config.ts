@@ -5,14 +5,17 @@ import { memory } from '@mqkit/memory';
  * The provider, chosen from configuration: the one place that changes when an application moves
  * to another backend, since application code depends on the `Queue` type only.
  *
- * Only `memory` exists today. Postgres (through your Prisma client), MongoDB and AWS Kinesis are
- * planned and not built: naming one throws a ConfigError rather than quietly running on memory.
+ * This example runs on `memory`. Postgres (`@mqkit/prisma`) needs your PrismaClient: it has an
+ * example of its own (examples/prisma-postgres). MongoDB and AWS Kinesis are planned. Naming any of
+ * them here throws a ConfigError rather than quietly running on memory.
  */
 
-/** Provider names that work today. */
+/** Provider names this example can build. */
 export const AVAILABLE_PROVIDERS = ['memory'] as const;
+/** Providers that exist but need more than a name (a client): examples of their own show them. */
+export const ELSEWHERE: Readonly<Record<string, string>> = { prisma: 'examples/prisma-postgres' };
 /** Provider names that are planned and not built yet. They will be added here, one case each. */
-export const PLANNED_PROVIDERS = ['prisma', 'mongodb', 'kinesis'] as const;
+export const PLANNED_PROVIDERS = ['mongodb', 'kinesis'] as const;
 
 export interface ProviderConfig {
   /** Which backend. Typically read from a config file or an environment variable. */
@@ -31,12 +34,15 @@ export function providerFromConfig(config: ProviderConfig): QueueProvider {
   switch (name) {
     case 'memory':
       return memory();
-    // One case per provider once it exists, e.g. case 'prisma': return prisma({ client }).
+    // An application with a PrismaClient adds: case 'prisma': return prisma({ client, listen: url }).
   }
-  const fix = `set provider to 'memory', the only provider available today`;
+  const fix = `set provider to 'memory', the one this example runs on`;
+  if (typeof name === 'string' && ELSEWHERE[name] !== undefined) {
+    throw new ConfigError('provider', `"${name}" needs your database client, which this example does not have`, `${fix}, or run ${ELSEWHERE[name]}`);
+  }
   if ((PLANNED_PROVIDERS as readonly unknown[]).includes(name)) {
     throw new ConfigError('provider', `"${String(name)}" is planned but not built yet`, fix);
   }
   const got = typeof name === 'string' ? JSON.stringify(name) : String(name);
-  throw new ConfigError('provider', `expected one of ${AVAILABLE_PROVIDERS.join(', ')} (planned, not built yet: ${PLANNED_PROVIDERS.join(', ')}), got ${got}`, fix);
+  throw new ConfigError('provider', `expected one of ${AVAILABLE_PROVIDERS.join(', ')} (with a client of yours: ${Object.keys(ELSEWHERE).join(', ')}; planned: ${PLANNED_PROVIDERS.join(', ')}), got ${got}`, fix);
 }

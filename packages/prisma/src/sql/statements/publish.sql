@@ -1,17 +1,18 @@
 -- Publish a batch in one statement.
---   $1 queue text, then one array per column, index-aligned with the batch:
---   $2 ids text[], $3 types text[], $4 payloads jsonb[], $5 headers jsonb[], $6 created_at int8[],
---   $7 delay ms float8[] (due_at = now() + delay: scheduled by this server's clock),
---   $8 ttl ms float8[] (NULL: no expiry), $9 max_attempts int4[], $10 partition keys text[],
---   $11 dedupe keys text[], $12 explicit ids bool[],
---   $13 notify channel text, $14 notify bool (one NOTIFY per statement, when not debounced),
---   $15 run_at int8[], $16 expires_at int8[] (the publisher's clock, epoch ms, as reported on delivery)
+--   $1 queue text,
+--   $2 the batch as one JSON array (one parameter, cheap for every client to pass), each element
+--      { ord, id, type, payload, headers, created_at, delay_ms, ttl_ms, max_attempts,
+--        partition_key, dedupe_key, explicit_id, run_at_ms, expires_at_ms }:
+--      delay_ms schedules due_at = now() + delay (this server's clock); ttl_ms likewise expires_at
+--      (NULL: no expiry); run_at_ms / expires_at_ms are the publisher's clock, reported on delivery,
+--   $3 notify channel text, $4 notify bool (one NOTIFY per statement, when not debounced)
 -- A dedupe key held by a live message (or inside its window) suppresses the message; the first
 -- message of a key in the batch wins. Returns one row per input, in order: stored or not, and the
 -- id holding its key (NULL when a concurrent publish took the key: the caller looks it up).
 WITH input AS (
-  SELECT * FROM unnest($2::text[], $3::text[], $4::jsonb[], $5::jsonb[], $6::int8[], $7::float8[], $8::float8[], $9::int4[], $10::text[], $11::text[], $12::bool[], $15::int8[], $16::int8[])
-    WITH ORDINALITY AS i(id, type, payload, headers, created_at, delay_ms, ttl_ms, max_attempts, partition_key, dedupe_key, explicit_id, run_at_ms, expires_at_ms, ord)
+  SELECT * FROM json_to_recordset($2::json) AS i(
+    ord int, id text, type text, payload jsonb, headers jsonb, created_at int8, delay_ms float8, ttl_ms float8,
+    max_attempts int4, partition_key text, dedupe_key text, explicit_id bool, run_at_ms int8, expires_at_ms int8)
 ),
 first_per_key AS (
   SELECT DISTINCT ON (dedupe_key) dedupe_key, id FROM input WHERE dedupe_key IS NOT NULL ORDER BY dedupe_key, ord
@@ -26,7 +27,8 @@ keyed AS (
 stored AS (
   INSERT INTO {{schema}}.messages
     (queue, id, type, payload, headers, created_at, run_at_ms, expires_at_ms, due_at, visible_at, expires_at, max_attempts, partition_key, dedupe_key, explicit_id)
-  SELECT $1, i.id, i.type, i.payload, i.headers, i.created_at, i.run_at_ms, i.expires_at_ms,
+  -- A JSON null payload arrives as SQL NULL from json_to_recordset: store it as the JSON value null.
+  SELECT $1, i.id, i.type, coalesce(i.payload, 'null'::jsonb), i.headers, i.created_at, i.run_at_ms, i.expires_at_ms,
          now() + i.delay_ms * interval '1 millisecond', now() + i.delay_ms * interval '1 millisecond',
          CASE WHEN i.ttl_ms IS NULL THEN NULL ELSE now() + i.ttl_ms * interval '1 millisecond' END,
          i.max_attempts, i.partition_key, i.dedupe_key, i.explicit_id
@@ -36,9 +38,9 @@ stored AS (
   RETURNING id
 ),
 notified AS MATERIALIZED (
-  SELECT CASE WHEN $14 THEN pg_notify($13, $1) END AS n
+  SELECT CASE WHEN $4 THEN pg_notify($3, $1) END AS n
 )
-SELECT i.ord::int AS ord, s.id IS NOT NULL AS stored, coalesce(k.message_id, d.message_id) AS holder
+SELECT i.ord, s.id IS NOT NULL AS stored, coalesce(k.message_id, d.message_id) AS holder
 FROM input i
 CROSS JOIN notified
 LEFT JOIN stored s ON s.id = i.id
