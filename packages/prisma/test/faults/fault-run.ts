@@ -42,6 +42,7 @@ export async function faultRun(url: string, schema: string, queueName: string, w
   const queue = await createQueue({ provider: prisma({ client, schema, operationTimeoutMs: 5_000 }) });
   const workers: WorkerProcess[] = [];
   const published: PublishedRecord[] = [];
+  const seqs = new Map<string, number>();
   const run: FaultRun = {
     schema,
     queueName,
@@ -62,10 +63,11 @@ export async function faultRun(url: string, schema: string, queueName: string, w
       return worker;
     },
     async publish(n, { keys = 10, batch = 200, onBatch } = {}) {
-      const seqs = new Map<string, number>();
-      for (let start = 0; start < n; start += batch) {
+      // Ids and per-key sequences go on from earlier calls.
+      const first = published.length;
+      for (let start = first; start < first + n; start += batch) {
         const messages = [];
-        for (let i = start; i < Math.min(n, start + batch); i++) {
+        for (let i = start; i < Math.min(first + n, start + batch); i++) {
           const key = `k${i % keys}`;
           const seq = seqs.get(key) ?? 0;
           seqs.set(key, seq + 1);
@@ -73,7 +75,7 @@ export async function faultRun(url: string, schema: string, queueName: string, w
           published.push({ id: `m-${i}`, partitionKey: key, seq });
         }
         await publishSurely(queue, queueName, messages);
-        await onBatch?.(Math.min(n, start + batch));
+        await onBatch?.(Math.min(first + n, start + batch) - first);
       }
     },
     report: (ordered = false) => checkDeliveries(published, readDeliveries(logDir), { ordered }),

@@ -1,3 +1,4 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { ConsumeOptions, Message, Queue } from '@mqkit/core';
 import { appendDelivery, type DeliveryRecord } from './delivery-log.js';
 
@@ -20,9 +21,21 @@ export interface FaultWorkerOptions {
 }
 
 /** A message the parent sends a worker. */
-export type ToWorker = { readonly type: 'stop'; readonly timeoutMs: number };
+export type ToWorker = { readonly type: 'stop'; readonly timeoutMs: number } | { readonly type: 'health' };
+/** How a worker process is doing (for soak runs). */
+export interface WorkerHealth {
+  readonly heapUsedMb: number;
+  readonly rssMb: number;
+  /** Event-loop delay since the last report, ms. */
+  readonly loopP99Ms: number;
+  readonly loopMaxMs: number;
+}
 /** A message a worker sends its parent. */
-export type FromWorker = { readonly type: 'ready' } | { readonly type: 'stopped' } | { readonly type: 'error'; readonly message: string };
+export type FromWorker =
+  | { readonly type: 'ready' }
+  | { readonly type: 'stopped' }
+  | { readonly type: 'error'; readonly message: string }
+  | ({ readonly type: 'health' } & WorkerHealth);
 
 /**
  * The child side of a fault test: consume `queue`, append every message to the delivery log the
@@ -79,7 +92,15 @@ export async function runFaultWorker(options: FaultWorkerOptions): Promise<void>
     },
     options.consume,
   );
+  const loop = monitorEventLoopDelay({ resolution: 10 });
+  loop.enable();
   process.on('message', (message: ToWorker) => {
+    if (message?.type === 'health') {
+      const memory = process.memoryUsage();
+      send({ type: 'health', heapUsedMb: memory.heapUsed / 2 ** 20, rssMb: memory.rss / 2 ** 20, loopP99Ms: loop.percentile(99) / 1e6, loopMaxMs: loop.max / 1e6 });
+      loop.reset();
+      return;
+    }
     if (message?.type !== 'stop') return;
     void queue.close({ timeoutMs: message.timeoutMs }).then(() => {
       send({ type: 'stopped' });

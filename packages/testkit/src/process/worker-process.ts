@@ -1,6 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { deliveryLogFile } from './delivery-log.js';
-import { FAULT_ENV, type FromWorker, type ToWorker } from './fault-worker.js';
+import { FAULT_ENV, type FromWorker, type ToWorker, type WorkerHealth } from './fault-worker.js';
 
 export interface WorkerStart {
   /** The worker's name in the delivery log. */
@@ -113,5 +113,26 @@ export class WorkerProcess {
     this.child.send(message);
     const exit = await Promise.race([this.exited, new Promise<undefined>((resolve) => setTimeout(resolve, timeoutMs + 10_000, undefined))]);
     return exit ?? this.kill();
+  }
+
+  /** Heap, RSS and event-loop delay of the worker (undefined if it does not answer within `timeoutMs`, e.g. frozen). */
+  async health(timeoutMs = 2_000): Promise<WorkerHealth | undefined> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null || !this.child.connected) return undefined;
+    return new Promise((resolve) => {
+      const onMessage = (message: FromWorker): void => {
+        if (message?.type !== 'health') return;
+        clearTimeout(timer);
+        this.child.off('message', onMessage);
+        const { type: _type, ...health } = message;
+        resolve(health);
+      };
+      const timer = setTimeout(() => {
+        this.child.off('message', onMessage);
+        resolve(undefined);
+      }, timeoutMs);
+      this.child.on('message', onMessage);
+      const ask: ToWorker = { type: 'health' };
+      this.child.send(ask);
+    });
   }
 }
