@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createQueue, ErrorCode, isMqkitError, type Queue } from '@mqkit/core';
-import { WorkerProcess, checkDeliveries, readDeliveries, type OracleReport, type PublishedRecord } from '@mqkit/testkit';
+import { DeliveryLogReader, WorkerProcess, checkDeliveries, type OracleReport, type PublishedRecord } from '@mqkit/testkit';
 import { prisma } from '../../src/index.js';
 import { newClient, sql } from '../support/database.js';
 
@@ -42,6 +42,7 @@ export async function faultRun(url: string, schema: string, queueName: string, w
   const queue = await createQueue({ provider: prisma({ client, schema, operationTimeoutMs: 5_000 }) });
   const workers: WorkerProcess[] = [];
   const published: PublishedRecord[] = [];
+  const log = new DeliveryLogReader(logDir);
   const seqs = new Map<string, number>();
   const run: FaultRun = {
     schema,
@@ -78,7 +79,7 @@ export async function faultRun(url: string, schema: string, queueName: string, w
         await onBatch?.(Math.min(first + n, start + batch) - first);
       }
     },
-    report: (ordered = false) => checkDeliveries(published, readDeliveries(logDir), { ordered }),
+    report: (ordered = false) => checkDeliveries(published, log.read(), { ordered }),
     async waitAllDelivered(timeoutMs) {
       const end = Date.now() + timeoutMs;
       for (;;) {
@@ -89,7 +90,7 @@ export async function faultRun(url: string, schema: string, queueName: string, w
           const rows = await diagnose(url, schema, report.missing.slice(0, 5));
           throw new Error(`${report.neverProcessed.length} of ${report.sent} never processed, ${report.missing.length} without an ack record (e.g. ${report.missing.slice(0, 5).join(', ')}), ${await left(url, schema)} left in the database\nrows: ${rows}\n${output}`);
         }
-        await new Promise((resolve) => setTimeout(resolve, 50));
+        await new Promise((resolve) => setTimeout(resolve, 250));
       }
     },
     async close() {

@@ -1,4 +1,4 @@
-import { appendFileSync, existsSync, readdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -50,4 +50,48 @@ export function readDeliveries(dir: string): DeliveryRecord[] {
     }
   }
   return records;
+}
+
+/**
+ * Reads the delivery logs of `dir` as they grow: each `read()` parses only what was appended since
+ * the last one (long runs log millions of records; parsing them all again every poll would starve
+ * the test).
+ */
+export class DeliveryLogReader {
+  readonly #records: DeliveryRecord[] = [];
+  readonly #offsets = new Map<string, number>();
+  readonly #partial = new Map<string, string>();
+
+  constructor(private readonly dir: string) {}
+
+  /** Every record so far (the same array, grown). */
+  read(): readonly DeliveryRecord[] {
+    if (!existsSync(this.dir)) return this.#records;
+    for (const file of readdirSync(this.dir).filter((f) => f.endsWith(SUFFIX)).sort()) {
+      const path = join(this.dir, file);
+      const size = statSync(path).size;
+      const offset = this.#offsets.get(path) ?? 0;
+      if (size <= offset) continue;
+      const buffer = Buffer.alloc(size - offset);
+      const fd = openSync(path, 'r');
+      try {
+        readSync(fd, buffer, 0, buffer.length, offset);
+      } finally {
+        closeSync(fd);
+      }
+      this.#offsets.set(path, size);
+      const text = (this.#partial.get(path) ?? '') + buffer.toString('utf8');
+      const lines = text.split('\n');
+      this.#partial.set(path, lines.pop() ?? '');
+      for (const line of lines) {
+        if (line.trim() === '') continue;
+        try {
+          this.#records.push(JSON.parse(line) as DeliveryRecord);
+        } catch {
+          // A torn line (a kill mid-write): skipped.
+        }
+      }
+    }
+    return this.#records;
+  }
 }

@@ -1,4 +1,4 @@
-export { appendDelivery, readDeliveries, deliveryLogFile, type DeliveryRecord } from './delivery-log.js';
+export { appendDelivery, readDeliveries, deliveryLogFile, DeliveryLogReader, type DeliveryRecord } from './delivery-log.js';
 export { checkDeliveries, type OracleReport, type OrderViolation, type PublishedRecord } from './oracle.js';
 export { runFaultWorker, FAULT_ENV, type FaultWorkerOptions, type FromWorker, type ToWorker, type WorkerHealth } from './fault-worker.js';
 export { WorkerProcess, type WorkerStart, type Exit } from './worker-process.js';
