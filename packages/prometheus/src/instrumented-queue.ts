@@ -57,13 +57,14 @@ export class InstrumentedQueue implements Queue {
     messages: OutgoingMessage<PayloadOf<Q>> | readonly OutgoingMessage<PayloadOf<Q>>[],
     options?: PublishOptions,
   ): Promise<PublishResult> {
-    const { clock, onPublishFailed } = this.#hooks;
-    const started = clock.now();
+    const started = this.#now();
     try {
       return await this.#queue.publish(queue, messages, options);
     } catch (error) {
       const count = Array.isArray(messages) ? messages.length : 1;
-      if (typeof queue === 'string') onPublishFailed(queue, count, Math.max(0, clock.now() - started) / 1000, error);
+      const ended = this.#now();
+      // Metrics must never change what publish does: a broken clock or hook is the listener's problem.
+      if (typeof queue === 'string') this.#hooks.onPublishFailed(queue, count, Math.max(0, ended - started) / 1000, error);
       throw error;
     }
   }
@@ -78,6 +79,15 @@ export class InstrumentedQueue implements Queue {
 
   stats(queue: string): Promise<QueueStats> {
     return this.#queue.stats(queue);
+  }
+
+  /** The clock, or NaN when it throws (the duration is then not recorded). */
+  #now(): number {
+    try {
+      return this.#hooks.clock.now();
+    } catch {
+      return Number.NaN;
+    }
   }
 
   close(options?: CloseOptions): Promise<void> {

@@ -1,4 +1,6 @@
-import type { Registry } from 'prom-client';
+import type { RegistryContentType, Registry as PromRegistry } from 'prom-client';
+
+type Registry = PromRegistry<RegistryContentType>;
 import { COUNTERS, DEAD_LETTER_REASONS, GAUGES, HISTOGRAMS, LEASE_KINDS, LISTENER_ERRORS, OUTCOMES, STOP_REASONS } from './catalog.js';
 import { CounterFamily, type CounterCell } from './families/counter.js';
 import { Family } from './families/family.js';

@@ -1,5 +1,7 @@
 import { ConfigError, optionalInt, rejectUnknownKeys, requireObject, systemClock, validateQueueName, type Clock } from '@mqkit/core';
-import { Registry } from 'prom-client';
+import { Registry as PromRegistry, type RegistryContentType } from 'prom-client';
+
+type Registry = PromRegistry<RegistryContentType>;
 
 export interface PrometheusMetricsOptions {
   /**
@@ -63,7 +65,7 @@ export function resolveOptions(input: unknown): ResolvedOptions {
   if (typeof (clock as Partial<Clock>).now !== 'function') throw new ConfigError('prometheus.clock', 'expected an object with now()', 'pass the clock given to createQueue, or leave it out');
   return {
     system,
-    registry: (o.registry) ?? new Registry(),
+    registry: (o.registry) ?? new PromRegistry(),
     queues,
     statsCacheMs: optionalInt(o.statsCacheMs, 'prometheus.statsCacheMs', 0, 1000),
     statsTimeoutMs: optionalInt(o.statsTimeoutMs, 'prometheus.statsTimeoutMs', 1, 2000, 60_000),

@@ -1,5 +1,7 @@
 import { ConfigError, type LifecycleErrorHandler, type LifecycleEvents, type LifecycleEventName, type Queue } from '@mqkit/core';
-import type { Registry } from 'prom-client';
+import type { RegistryContentType, Registry as PromRegistry } from 'prom-client';
+
+type Registry = PromRegistry<RegistryContentType>;
 import { BoundedLabel, errorTypeOf, OTHER } from './bounded-label.js';
 import { DEAD_LETTER_REASONS } from './catalog.js';
 import { ClaimSlots } from './claim-slots.js';
@@ -78,7 +80,7 @@ export class PrometheusMetrics {
           const q = this.#q(name);
           const type = this.#errorTypes.value(errorTypeOf(error));
           this.#set.counters.sent.child([...q.labels, 'publish', type]).value += count;
-          this.#set.histograms.operation.child([...q.labels, 'publish', 'send', type]).observe(seconds);
+          if (Number.isFinite(seconds)) this.#set.histograms.operation.child([...q.labels, 'publish', 'send', type]).observe(seconds);
         }),
       onClose: unwatch,
     });

@@ -56,7 +56,7 @@ export class StatsCollector {
     };
   }
 
-  /** Called by the registry (through the families' collect) once per scrape, shared by the families. */
+  /** Called by the registry (through the families' collect) once per scrape, shared by the families. Never rejects. */
   refresh(): Promise<void> {
     this.#refreshing ??= Promise.all([...this.#watched].map((entry) => this.#refreshOne(entry))).then(() => {
       this.#refreshing = undefined;
@@ -65,6 +65,15 @@ export class StatsCollector {
   }
 
   async #refreshOne(entry: Watched): Promise<void> {
+    try {
+      await this.#tryRefresh(entry);
+    } catch (error) {
+      // Whatever failed (a clock that throws, a stats() that throws synchronously), the scrape goes on.
+      if (this.#watched.has(entry)) this.#failed(entry, this.#errorTypes.value(errorTypeOf(error)));
+    }
+  }
+
+  async #tryRefresh(entry: Watched): Promise<void> {
     const { clock, cacheMs, timeoutMs } = this.#timing;
     if (clock.now() - entry.fetchedAt < cacheMs) return;
     entry.inflight ??= this.#fetch(entry);

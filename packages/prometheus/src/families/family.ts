@@ -1,4 +1,6 @@
-import type { Registry } from 'prom-client';
+import type { RegistryContentType, Registry as PromRegistry } from 'prom-client';
+
+type Registry = PromRegistry<RegistryContentType>;
 
 /** One sample as prom-client's registry formats it (`get()` of a metric). */
 export interface Sample {
