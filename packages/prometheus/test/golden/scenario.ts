@@ -1,4 +1,4 @@
-import type { Queue, QueueStats } from '@mqkit/core';
+import type { LifecycleEventName, Queue, QueueStats } from '@mqkit/core';
 import { Registry } from 'prom-client';
 import { prometheusMetrics } from '../../src/index.js';
 import { message, T0 } from '../support.js';
@@ -22,7 +22,7 @@ export async function goldenExposition(): Promise<string> {
   const wrapped = metrics.instrument(queue, { stats: ['orders'] });
   await wrapped.publish('orders', [{ payload: 1 }]).catch(() => undefined);
 
-  const e = <K extends keyof typeof metrics & string>(name: K, event: unknown): void => (metrics[name] as (e: unknown) => void)(event);
+  const e = (name: LifecycleEventName, event: unknown): void => (metrics[name as keyof typeof metrics] as (e: unknown) => void)(event);
   const lease = (kind: 'claim' | 'shard', resource: string, at = T0) => ({ queue: 'orders', kind, resource, owner: 'w1', token: 't', at });
   const [a, b] = [message({ queue: 'orders', runAt: T0 - 50 }), message({ queue: 'orders', attempt: 2, runAt: T0 - 5 })];
 
