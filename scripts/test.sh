@@ -2,14 +2,16 @@
 # The one command that installs what the tests need and runs them, on a machine with only Node.js:
 #   bash scripts/test.sh
 # build, type-check, lint, circular-import check, all tests, the packaging test, the examples'
-# type-check and a run of examples/getting-started (future providers' tests use the local
-# Postgres/Redis; DATABASE_URL / REDIS_URL override).
+# type-check and a run of examples/getting-started and examples/prometheus-metrics (the
+# providers' tests use the local Postgres/Redis; DATABASE_URL / REDIS_URL override). Installs
+# Debian's prometheus when missing, for @mqkit/prometheus's promtool and end-to-end tests.
 # Stops at the first failing step.
 set -euo pipefail
 
 # shellcheck source=lib/bootstrap.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/bootstrap.sh"
 bootstrap
+bootstrap_test_tools
 
 step "build (pnpm build)"
 pnpm build
@@ -39,6 +41,11 @@ pnpm --filter "./examples/*" --if-present run typecheck
 # `pnpm build` (turbo run build over the whole workspace) built its dist/ above.
 step "examples run (getting-started)"
 pnpm --filter @mqkit/example-getting-started run start
+
+# A few seconds of the metrics workload: it scrapes its own /metrics and exits non-zero when the
+# figures it must show are missing.
+step "examples run (prometheus-metrics)"
+DURATION_MS=3000 PORT=0 pnpm --filter @mqkit/example-prometheus-metrics run start
 
 step "all steps passed"
 # Last line: the test suite's count, in the plain shape CI reads.

@@ -11,6 +11,8 @@ step() {
 
 # shellcheck source=ensure-pnpm.sh
 source scripts/lib/ensure-pnpm.sh
+# shellcheck source=ensure-prometheus.sh
+source scripts/lib/ensure-prometheus.sh
 
 bootstrap() {
   step "pnpm"
@@ -19,4 +21,10 @@ bootstrap() {
 
   step "install (pnpm install --frozen-lockfile)"
   pnpm install --frozen-lockfile
+}
+
+# What the tests need beyond Node packages (scripts/test.sh): Prometheus and promtool from Debian.
+bootstrap_test_tools() {
+  step "test tools (Debian's prometheus, for @mqkit/prometheus)"
+  ensure_prometheus
 }

@@ -112,12 +112,30 @@ export class PrometheusMetrics {
     const q = this.#q(e.queue);
     const messages = e.messages;
     q.consumed.value += messages.length;
+    // Messages published together share their due time, and most are on their first attempt: one
+    // histogram update per run of equal values instead of one per message.
     const at = e.at;
+    let runAt = Number.NaN;
+    let attempt = Number.NaN;
+    let sameRunAt = 0;
+    let sameAttempt = 0;
     for (let i = 0; i < messages.length; i++) {
       const m = messages[i]!;
-      q.wait.observe(seconds(at - m.runAt));
-      q.attempts.observe(m.attempt);
+      if (m.runAt !== runAt) {
+        if (sameRunAt > 0) q.wait.observeTimes(seconds(at - runAt), sameRunAt);
+        runAt = m.runAt;
+        sameRunAt = 0;
+      }
+      sameRunAt++;
+      if (m.attempt !== attempt) {
+        if (sameAttempt > 0) q.attempts.observeTimes(attempt, sameAttempt);
+        attempt = m.attempt;
+        sameAttempt = 0;
+      }
+      sameAttempt++;
     }
+    if (sameRunAt > 0) q.wait.observeTimes(seconds(at - runAt), sameRunAt);
+    if (sameAttempt > 0) q.attempts.observeTimes(attempt, sameAttempt);
     this.#claims.received(q, e.consumerId, messages);
   });
 

@@ -13,12 +13,18 @@ export class HistogramCell {
   }
 
   observe(value: number): void {
+    this.observeTimes(value, 1);
+  }
+
+  /** `times` observations of one value (a batch's messages mostly share their due time and attempt). */
+  observeTimes(value: number, times: number): void {
+    if (!Number.isFinite(value)) return; // a malformed event must not turn the sum into NaN for good
     const bounds = this.#bounds;
     let i = 0;
     while (i < bounds.length && value > bounds[i]!) i++;
-    this.counts[i]!++;
-    this.sum += value;
-    this.count++;
+    this.counts[i]! += times;
+    this.sum += value * times;
+    this.count += times;
   }
 }
 
