@@ -16,6 +16,11 @@ bootstrap_test_tools
 step "build (pnpm build)"
 pnpm build
 
+# @mqkit/prisma's tests import a Prisma client that their vitest globalSetup generates (offline);
+# type-check and lint read those files too, so generate it first (`vitest list` runs the setup).
+step "generated test code (the Prisma test client)"
+pnpm --filter @mqkit/prisma exec vitest list >/dev/null
+
 step "type-check (pnpm typecheck)"
 pnpm typecheck
 

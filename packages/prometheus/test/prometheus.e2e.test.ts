@@ -21,7 +21,7 @@ describe.skipIf(reason !== undefined)(skipped('a real Prometheus scraping exampl
   let exampleOutput = '';
 
   beforeAll(async () => {
-    example = spawn(process.execPath, [EXAMPLE], { env: { ...process.env, PORT: '0', RATE: '400' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    example = spawn(process.execPath, [EXAMPLE], { env: { ...process.env, PORT: '0', RATE: '100' }, stdio: ['ignore', 'pipe', 'pipe'] });
     example.stdout?.on('data', (d: Buffer) => (exampleOutput += d.toString()));
     example.stderr?.on('data', (d: Buffer) => (exampleOutput += d.toString()));
     await until(() => /metrics on http:\/\/(\S+)\/metrics/.test(exampleOutput), 10_000, () => `the example to print its URL:\n${exampleOutput}`);
