@@ -2,13 +2,12 @@ import type { RegistryContentType, Registry as PromRegistry } from 'prom-client'
 
 type Registry = PromRegistry<RegistryContentType>;
 import { COUNTERS, DEAD_LETTER_REASONS, GAUGES, HISTOGRAMS, LEASE_KINDS, LISTENER_ERRORS, OUTCOMES, STOP_REASONS } from './catalog.js';
-import { CounterFamily, type CounterCell } from './families/counter.js';
 import { Family } from './families/family.js';
-import { GaugeFamily, type GaugeCell } from './families/gauge.js';
+import { ScalarFamily, type ScalarCell } from './families/scalar.js';
 import { HistogramFamily, type HistogramCell } from './families/histogram.js';
 
-type Counters = { readonly [K in keyof typeof COUNTERS]: CounterFamily };
-type Gauges = { readonly [K in keyof typeof GAUGES]: GaugeFamily };
+type Counters = { readonly [K in keyof typeof COUNTERS]: ScalarFamily };
+type Gauges = { readonly [K in keyof typeof GAUGES]: ScalarFamily };
 type Histograms = { readonly [K in keyof typeof HISTOGRAMS]: HistogramFamily };
 
 /** Every family of one registry (shared by every listener on it). */
@@ -16,7 +15,7 @@ export interface MetricSet {
   readonly counters: Counters;
   readonly gauges: Gauges;
   readonly histograms: Histograms;
-  readonly listenerErrors: CounterFamily;
+  readonly listenerErrors: ScalarFamily;
   /** Scrape-time refreshers (one per listener that watches stats) run by the stats families' collect. */
   readonly refreshers: Set<() => Promise<void>>;
 }
@@ -30,10 +29,10 @@ export function metricSet(registry: Registry): MetricSet {
     const map = <S, F>(specs: Record<string, S>, make: (spec: S) => F): Record<string, F> =>
       Object.fromEntries(Object.entries(specs).map(([k, spec]) => [k, make(spec)]));
     set = {
-      counters: map(COUNTERS, (s) => Family.register(registry, new CounterFamily(s))) as Counters,
-      gauges: map(GAUGES, (s) => Family.register(registry, new GaugeFamily(s))) as Gauges,
+      counters: map(COUNTERS, (s) => Family.register(registry, new ScalarFamily(s, 'counter'))) as Counters,
+      gauges: map(GAUGES, (s) => Family.register(registry, new ScalarFamily(s, 'gauge'))) as Gauges,
       histograms: map(HISTOGRAMS, (s) => Family.register(registry, new HistogramFamily(s))) as Histograms,
-      listenerErrors: Family.register(registry, new CounterFamily(LISTENER_ERRORS)),
+      listenerErrors: Family.register(registry, new ScalarFamily(LISTENER_ERRORS, 'counter')),
       refreshers: new Set(),
     };
     const { refreshers } = set;
@@ -62,28 +61,28 @@ export class QueueCells {
   readonly system: string;
   readonly queue: string;
   readonly labels: readonly [string, string];
-  readonly sent: CounterCell;
-  readonly consumed: CounterCell;
-  readonly settled: ByValue<typeof OUTCOMES, CounterCell>;
-  readonly deadLetters: ByValue<typeof DEAD_LETTER_REASONS, CounterCell>;
-  readonly deduplicated: CounterCell;
-  readonly replayed: CounterCell;
-  readonly timeouts: CounterCell;
-  readonly stops: ByValue<typeof STOP_REASONS, CounterCell>;
-  readonly abandoned: CounterCell;
-  readonly leasesAcquired: ByValue<typeof LEASE_KINDS, CounterCell>;
-  readonly leasesRenewed: ByValue<typeof LEASE_KINDS, CounterCell>;
-  readonly leasesLost: ByValue<typeof LEASE_KINDS, CounterCell>;
-  readonly leasesStolen: ByValue<typeof LEASE_KINDS, CounterCell>;
-  readonly leasesReleased: ByValue<typeof LEASE_KINDS, CounterCell>;
-  readonly leasesHeld: ByValue<typeof LEASE_KINDS, GaugeCell>;
-  readonly checkpoints: CounterCell;
-  readonly rebalances: CounterCell;
-  readonly poisonPills: CounterCell;
-  readonly consumers: GaugeCell;
-  readonly slots: GaugeCell;
-  readonly busySlots: GaugeCell;
-  readonly overrunning: GaugeCell;
+  readonly sent: ScalarCell;
+  readonly consumed: ScalarCell;
+  readonly settled: ByValue<typeof OUTCOMES, ScalarCell>;
+  readonly deadLetters: ByValue<typeof DEAD_LETTER_REASONS, ScalarCell>;
+  readonly deduplicated: ScalarCell;
+  readonly replayed: ScalarCell;
+  readonly timeouts: ScalarCell;
+  readonly stops: ByValue<typeof STOP_REASONS, ScalarCell>;
+  readonly abandoned: ScalarCell;
+  readonly leasesAcquired: ByValue<typeof LEASE_KINDS, ScalarCell>;
+  readonly leasesRenewed: ByValue<typeof LEASE_KINDS, ScalarCell>;
+  readonly leasesLost: ByValue<typeof LEASE_KINDS, ScalarCell>;
+  readonly leasesStolen: ByValue<typeof LEASE_KINDS, ScalarCell>;
+  readonly leasesReleased: ByValue<typeof LEASE_KINDS, ScalarCell>;
+  readonly leasesHeld: ByValue<typeof LEASE_KINDS, ScalarCell>;
+  readonly checkpoints: ScalarCell;
+  readonly rebalances: ScalarCell;
+  readonly poisonPills: ScalarCell;
+  readonly consumers: ScalarCell;
+  readonly slots: ScalarCell;
+  readonly busySlots: ScalarCell;
+  readonly overrunning: ScalarCell;
   readonly process: HistogramCell;
   readonly publish: HistogramCell;
   readonly settle: HistogramCell;
