@@ -30,6 +30,8 @@ const EXPECTED_EXPORTS = {
   '@mqkit/core': ['createQueue', 'PermanentError', 'ack', 'Lifecycle'],
   '@mqkit/memory': ['memory', 'MemoryBroker'],
   '@mqkit/testkit': ['runQueueConformance'],
+  '@mqkit/prometheus': ['prometheusMetrics', 'PrometheusMetrics', 'allFamilyNames'],
+  '@mqkit/prisma': ['prisma', 'PrismaProvider', 'migrate', 'migrationSql', 'SCHEMA_VERSION'],
 };
 
 const args = process.argv.slice(2);

@@ -2,19 +2,16 @@
 # The one command that installs what the tests need and runs them, on a machine with only Node.js:
 #   bash scripts/test.sh
 # build, type-check, lint, circular-import check, all tests, the packaging test, the examples'
-# type-check and runs of examples/getting-started and examples/prisma-postgres (the Postgres tests
-# and example use the local server, 127.0.0.1:5432, database test; DATABASE_URL overrides).
-# Stops at the first failing step.
+# type-check and runs of examples/getting-started, examples/prisma-postgres and
+# examples/prometheus-metrics. The Postgres tests and example use the local server (127.0.0.1:5432,
+# database test; DATABASE_URL overrides). Installs Debian's prometheus and pgbouncer when missing
+# (their tests start their own servers). Stops at the first failing step.
 set -euo pipefail
 
 # shellcheck source=lib/bootstrap.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/bootstrap.sh"
-# shellcheck source=lib/system-deps.sh
-source scripts/lib/system-deps.sh
 bootstrap
-
-step "system tools the tests need"
-ensure_tool pgbouncer pgbouncer "the @mqkit/prisma PgBouncer test"
+bootstrap_test_tools
 
 step "build (pnpm build)"
 pnpm build
@@ -47,6 +44,11 @@ pnpm --filter @mqkit/example-getting-started run start
 
 step "examples run (prisma-postgres, on the local Postgres or DATABASE_URL)"
 pnpm --filter @mqkit/example-prisma-postgres run start
+
+# A few seconds of the metrics workload: it scrapes its own /metrics and exits non-zero when the
+# figures it must show are missing.
+step "examples run (prometheus-metrics)"
+DURATION_MS=3000 PORT=0 pnpm --filter @mqkit/example-prometheus-metrics run start
 
 step "all steps passed"
 # Last line: the test suite's count, in the plain shape CI reads.

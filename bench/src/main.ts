@@ -25,8 +25,8 @@ const { publishBatch } = settings;
 /** batchSize 1 pays a claim per message: it runs N/20 so the whole bench stays short. */
 function memoryCase(c: MemoryCase): BenchCase {
   return {
-    id: `memory:${c.batchSize}x${c.concurrency}`,
-    subject: 'memory end to end',
+    id: `memory${c.metrics ? '+prometheus' : ''}:${c.batchSize}x${c.concurrency}`,
+    subject: c.metrics ? 'memory + prometheus' : 'memory end to end',
     config: `batchSize ${c.batchSize} · concurrency ${c.concurrency}`,
     n: c.batchSize === 1 ? Math.max(publishBatch, Math.round(settings.n / 20)) : settings.n,
     run: (n) => runMemory(c, n, publishBatch),
@@ -45,9 +45,15 @@ function fastqCase(concurrency: number): BenchCase {
 
 const ALL: BenchCase[] = [
   ...[1, 64, 512].flatMap((batchSize) => [1, 8].map((concurrency) => memoryCase({ batchSize, concurrency }))),
+  // The cost of @mqkit/prometheus's listener: the same configs with it attached, in the same rounds.
+  memoryCase({ batchSize: 1, concurrency: 1, metrics: true }),
+  memoryCase({ batchSize: 64, concurrency: 1, metrics: true }),
   fastqCase(1),
   fastqCase(64),
 ];
+
+/** Target from the @mqkit/prometheus issue: the listener costs at most 10 % of throughput at batchSize 64. */
+const TARGET_METRICS_COST = 0.1;
 
 function collectGarbage(): void {
   (globalThis as { gc?: () => void }).gc?.();
@@ -74,6 +80,10 @@ async function measureAll(cases: readonly BenchCase[]): Promise<CaseResult[]> {
     }
   }
   return cases.map((c) => summarise(c.id, c.subject, c.config, runs.get(c)!));
+}
+
+function pct(x: number): string {
+  return `${(x * 100).toFixed(1)} %`;
 }
 
 async function main(): Promise<number> {
@@ -108,6 +118,15 @@ async function main(): Promise<number> {
     const perRound = memoryBest.runs.map((r, i) => r.rate / (fastqBest.runs[i]?.rate ?? Number.NaN)).sort((a, b) => a - b);
     const spread = perRound.length > 1 ? ` (per round ${perRound[0]!.toFixed(2)}–${perRound[perRound.length - 1]!.toFixed(2)})` : '';
     console.log(`memory/fastq: ${ratio.toFixed(2)}${spread}   target ≥ ${TARGET_RATIO}   ${pass ? 'MET' : 'NOT MET'}`);
+  }
+  for (const withMetrics of results.filter((r) => r.id.startsWith('memory+prometheus:'))) {
+    const without = results.find((r) => r.id === withMetrics.id.replace('memory+prometheus:', 'memory:'));
+    if (!without) continue;
+    const cost = 1 - withMetrics.median.rate / without.median.rate;
+    const perRound = withMetrics.runs.map((r, i) => 1 - r.rate / (without.runs[i]?.rate ?? Number.NaN)).sort((a, b) => a - b);
+    const spread = perRound.length > 1 ? ` (per round ${pct(perRound[0]!)}–${pct(perRound[perRound.length - 1]!)})` : '';
+    const target = without.config.startsWith('batchSize 64 ') ? `   target ≤ ${pct(TARGET_METRICS_COST)}   ${cost <= TARGET_METRICS_COST ? 'MET' : 'NOT MET'}` : '';
+    console.log(`prometheus listener cost, ${without.config}: ${pct(cost)} of throughput${spread}${target}`);
   }
   console.log(`${describeLoad()} at the end`);
   console.log(`bench took ${((performance.now() - startedAt) / 1000).toFixed(0)} s`);

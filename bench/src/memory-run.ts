@@ -1,5 +1,7 @@
 import { createQueue, type LifecycleListener, type Processor } from '@mqkit/core';
 import { memory } from '@mqkit/memory';
+import { prometheusMetrics } from '@mqkit/prometheus';
+import { Registry } from 'prom-client';
 // The demo's histogram, so the demo and the bench measure latency the same way.
 import { Histogram } from '@mqkit/example-demo/histogram';
 import type { RunResult } from './result.js';
@@ -7,6 +9,8 @@ import type { RunResult } from './result.js';
 export interface MemoryCase {
   readonly batchSize: number;
   readonly concurrency: number;
+  /** Also attach @mqkit/prometheus's listener (on a registry of the run's own, scraped once at the end). */
+  readonly metrics?: boolean;
 }
 
 const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
@@ -36,7 +40,9 @@ export async function runMemory(c: MemoryCase, n: number, publishBatch: number):
       if (processed >= n) finish(performance.now());
     },
   };
-  const queue = await createQueue({ provider: memory(), lifecycle: [counter] });
+  const registry = c.metrics ? new Registry() : undefined;
+  const lifecycle = registry ? [counter, prometheusMetrics({ system: 'memory', registry, queues: ['bench'] })] : [counter];
+  const queue = await createQueue({ provider: memory(), lifecycle });
   queue.consume('bench', noop, { batchSize: c.batchSize, concurrency: c.concurrency });
 
   const startedAt = performance.now();
@@ -51,7 +57,15 @@ export async function runMemory(c: MemoryCase, n: number, publishBatch: number):
   }
   const endedAt = await finished;
   await queue.close({ timeoutMs: 5_000 });
+  if (registry) await checkScrape(registry, n);
   if (processed !== n) throw new Error(`memory ${c.batchSize}x${c.concurrency}: processed ${processed} of ${n}`);
   const ms = endedAt - startedAt;
   return { n, ms, rate: (n * 1000) / ms, p50: latency.percentile(50), p99: latency.percentile(99) };
+}
+
+/** The listener must have seen every message: a bench of a listener that drops events would flatter it. */
+async function checkScrape(registry: Registry, n: number): Promise<void> {
+  const text = await registry.metrics();
+  const acked = /^mqkit_messages_settled_total\{[^}]*outcome="ack"\} (\d+)$/m.exec(text)?.[1];
+  if (Number(acked) !== n) throw new Error(`prometheus listener counted ${acked} acks of ${n}`);
 }

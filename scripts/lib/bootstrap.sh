@@ -11,6 +11,8 @@ step() {
 
 # shellcheck source=ensure-pnpm.sh
 source scripts/lib/ensure-pnpm.sh
+# shellcheck source=system-deps.sh
+source scripts/lib/system-deps.sh
 
 bootstrap() {
   step "pnpm"
