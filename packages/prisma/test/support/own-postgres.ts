@@ -3,8 +3,8 @@
 // server binaries are not installed.
 import { execFile } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
+import { freePort } from '@mqkit/testkit';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
@@ -24,13 +24,6 @@ export function ownPostgresUnavailable(): string | undefined {
   return undefined;
 }
 
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 export class OwnPostgres {
   private constructor(

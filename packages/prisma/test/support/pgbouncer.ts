@@ -4,6 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
+import { freePort } from '@mqkit/testkit';
 import { join } from 'node:path';
 
 const BIN = ['/usr/sbin/pgbouncer', '/usr/bin/pgbouncer'].find((p) => existsSync(p));
@@ -12,13 +13,6 @@ export function pgbouncerUnavailable(): string | undefined {
   return BIN === undefined ? 'pgbouncer is not installed (apt-get install -y pgbouncer; scripts/test.sh does it)' : undefined;
 }
 
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 export class PgBouncer {
   private constructor(
