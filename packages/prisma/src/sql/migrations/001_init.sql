@@ -28,11 +28,12 @@ CREATE TABLE {{schema}}.messages (
   run_at_ms      bigint      NOT NULL,
   expires_at_ms  bigint,
   -- When it is due by this server's clock (publish time plus its delay, or its retry time): what
-  -- ordering and scheduling compare.
+  -- the claim, ordering and scheduling compare. A claim does not change it.
   due_at         timestamptz NOT NULL,
-  -- When it may be claimed (server clock): due_at while it waits; its lease's end while leased,
-  -- so a lease that expired is claimable again by the same statement (no reaper).
-  visible_at     timestamptz NOT NULL,
+  -- While leased: when the lease ends (server clock). A lease that ran out makes the row claimable
+  -- again for the same claim statement (no reaper). Not indexed, like the other lease columns, so
+  -- a claim and a renewal are HOT updates: no index is written.
+  lease_until    timestamptz,
   expires_at     timestamptz,
   -- Deliveries so far.
   attempt        integer     NOT NULL DEFAULT 0,
@@ -49,13 +50,14 @@ CREATE TABLE {{schema}}.messages (
   PRIMARY KEY (queue, id)
 );
 
--- The claim's ORDER BY, exactly: WHERE queue = $1 AND visible_at <= now() ORDER BY visible_at, seq.
-CREATE INDEX messages_claim ON {{schema}}.messages (queue, visible_at, seq);
+-- The claim's ORDER BY, exactly: WHERE queue = $1 AND due_at <= now() ORDER BY due_at, seq (leased
+-- rows are filtered out on the way: at most what the consumers hold).
+CREATE INDEX messages_claim ON {{schema}}.messages (queue, due_at, seq);
 -- Ordered consumers: a key's head in due order, and whether the key is held.
 CREATE INDEX messages_key ON {{schema}}.messages (queue, partition_key, due_at, seq) WHERE partition_key IS NOT NULL;
 
--- Every row is updated twice and deleted once in its short life: vacuum it early and often, and
--- leave room on each page for the claim's and the settle's new row versions (HOT updates).
+-- Every row is updated (claimed) and deleted (acked) in its short life: vacuum it early and often,
+-- and leave room on each page for the claim's new row version (a HOT update: no index entry).
 ALTER TABLE {{schema}}.messages SET (
   fillfactor = 70,
   autovacuum_vacuum_scale_factor = 0.01,

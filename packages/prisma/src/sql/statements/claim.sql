@@ -2,7 +2,7 @@
 --   $1 queue text, $2 max int, $3 owner text, $4 token text, $5 lease ms float8,
 --   $6 default maxAttempts int, $7 ordered bool, $8 dedupe window ms float8
 -- Returns one row per message, `kind` saying what became of it:
---   'claimed': leased to this consumer (attempt counted, visible again at the lease's end);
+--   'claimed': leased to this consumer (attempt counted, claimable again at the lease's end);
 --   'expired': past its expires_at: deleted (the caller emits message.expired);
 --   'poison':  abandoned (its last lease ran out unsettled) maxAttempts times: moved to
 --              dead_letters with reason 'poison-pill' (the caller emits the events).
@@ -11,23 +11,24 @@
 -- message that was delivered and not finished (retrying) keeps its key. Leases are by this
 -- server's clock. FOR UPDATE SKIP LOCKED: concurrent claimers never take the same row.
 WITH candidates AS (
-  SELECT m.id, m.seq, m.visible_at,
+  SELECT m.id, m.seq, m.due_at,
          m.lease_token IS NOT NULL AS abandoned,
          m.attempt >= coalesce(m.max_attempts, $6) AS spent,
          (m.expires_at IS NOT NULL AND m.expires_at <= now()) AS expired
   FROM {{schema}}.messages m
   WHERE m.queue = $1
-    AND m.visible_at <= now()
+    AND m.due_at <= now()
+    AND (m.lease_until IS NULL OR m.lease_until <= now())
     AND (NOT $7 OR m.partition_key IS NULL OR NOT EXISTS (
       SELECT 1 FROM {{schema}}.messages o
       WHERE o.queue = m.queue AND o.partition_key = m.partition_key AND o.id <> m.id
         AND (o.attempt > 0 OR (m.attempt = 0 AND (o.due_at, o.seq) < (m.due_at, m.seq)))))
-  ORDER BY m.visible_at, m.seq
+  ORDER BY m.due_at, m.seq
   LIMIT $2
   FOR UPDATE OF m SKIP LOCKED
 ),
 ranked AS (
-  SELECT c.id, c.abandoned, row_number() OVER (ORDER BY c.visible_at, c.seq) AS rn
+  SELECT c.id, c.abandoned, row_number() OVER (ORDER BY c.due_at, c.seq) AS rn
   FROM candidates c
   WHERE NOT c.expired AND NOT (c.abandoned AND c.spent)
 ),
@@ -67,13 +68,13 @@ released_keys AS (
 claimed AS (
   UPDATE {{schema}}.messages m
   SET attempt = m.attempt + 1, lease_token = $4, lease_owner = $3,
-      visible_at = now() + $5 * interval '1 millisecond'
+      lease_until = now() + $5 * interval '1 millisecond'
   FROM take t
   WHERE m.queue = $1 AND m.id = t.id
   RETURNING m.*, t.rn
 )
 SELECT 'claimed' AS kind, id, type, payload, headers, created_at, run_at_ms, expires_at_ms, attempt, max_attempts, partition_key, dedupe_key, last_error,
-       (extract(epoch FROM visible_at) * 1000)::float8 AS lease_ms, rn::int AS rn
+       (extract(epoch FROM lease_until) * 1000)::float8 AS lease_ms, rn::int AS rn
 FROM claimed
 UNION ALL
 SELECT 'expired', id, type, payload, headers, created_at, run_at_ms, expires_at_ms, attempt, max_attempts, partition_key, dedupe_key, last_error, NULL, NULL

@@ -16,8 +16,8 @@ moved AS (
 ),
 back AS (
   INSERT INTO {{schema}}.messages
-    (queue, id, type, payload, headers, created_at, run_at_ms, expires_at_ms, due_at, visible_at, expires_at, max_attempts, partition_key, dedupe_key, explicit_id)
-  SELECT queue, id, type, payload, headers, created_at, $5, NULL, now(), now(), NULL, max_attempts, partition_key, dedupe_key, explicit_id
+    (queue, id, type, payload, headers, created_at, run_at_ms, expires_at_ms, due_at, expires_at, max_attempts, partition_key, dedupe_key, explicit_id)
+  SELECT queue, id, type, payload, headers, created_at, $5, NULL, now(), NULL, max_attempts, partition_key, dedupe_key, explicit_id
   FROM moved
   ORDER BY seq
   RETURNING id, dedupe_key

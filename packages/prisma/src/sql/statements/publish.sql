@@ -26,10 +26,10 @@ keyed AS (
 ),
 stored AS (
   INSERT INTO {{schema}}.messages
-    (queue, id, type, payload, headers, created_at, run_at_ms, expires_at_ms, due_at, visible_at, expires_at, max_attempts, partition_key, dedupe_key, explicit_id)
+    (queue, id, type, payload, headers, created_at, run_at_ms, expires_at_ms, due_at, expires_at, max_attempts, partition_key, dedupe_key, explicit_id)
   -- A JSON null payload arrives as SQL NULL from json_to_recordset: store it as the JSON value null.
   SELECT $1, i.id, i.type, coalesce(i.payload, 'null'::jsonb), i.headers, i.created_at, i.run_at_ms, i.expires_at_ms,
-         now() + i.delay_ms * interval '1 millisecond', now() + i.delay_ms * interval '1 millisecond',
+         now() + i.delay_ms * interval '1 millisecond',
          CASE WHEN i.ttl_ms IS NULL THEN NULL ELSE now() + i.ttl_ms * interval '1 millisecond' END,
          i.max_attempts, i.partition_key, i.dedupe_key, i.explicit_id
   FROM input i

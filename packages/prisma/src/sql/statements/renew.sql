@@ -2,6 +2,6 @@
 --   $1 queue text, $2 token text, $3 ids text[], $4 lease ms float8
 -- Returns the new lease end (epoch ms) of each row still held; none: the lease is lost.
 UPDATE {{schema}}.messages m
-SET visible_at = now() + $4 * interval '1 millisecond'
+SET lease_until = now() + $4 * interval '1 millisecond'
 WHERE m.queue = $1 AND m.id = ANY($3::text[]) AND m.lease_token = $2
-RETURNING (extract(epoch FROM m.visible_at) * 1000)::float8 AS lease_ms
+RETURNING (extract(epoch FROM m.lease_until) * 1000)::float8 AS lease_ms

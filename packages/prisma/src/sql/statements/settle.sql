@@ -4,7 +4,7 @@
 --   $8 dedupe window ms float8, $9 retry run_at (the publisher's clock, epoch ms) int8[]
 -- ack: deleted. retry: due again after its delay (by this server's clock), keeps its last error,
 -- keeps its partition key (attempt > 0). dead: moved to dead_letters with reason and error.
--- release: claimable again at once, at its old place (visible_at back to due_at), attempt not
+-- release: claimable again at once, at its old place (its due_at is unchanged), attempt not
 -- counted. Returns the ids applied; the others were no longer held by the token.
 WITH s AS (
   SELECT * FROM unnest($3::text[], $4::text[], $5::float8[], $6::jsonb[], $7::text[], $9::int8[]) AS s(id, kind, delay_ms, error, reason, run_at_ms)
@@ -17,15 +17,14 @@ acked AS (
 retried AS (
   UPDATE {{schema}}.messages m
   SET due_at = now() + s.delay_ms * interval '1 millisecond',
-      visible_at = now() + s.delay_ms * interval '1 millisecond',
-      run_at_ms = s.run_at_ms, last_error = s.error, lease_token = NULL, lease_owner = NULL
+      run_at_ms = s.run_at_ms, last_error = s.error, lease_until = NULL, lease_token = NULL, lease_owner = NULL
   FROM s
   WHERE m.queue = $1 AND m.id = s.id AND m.lease_token = $2 AND s.kind = 'retry'
   RETURNING m.id
 ),
 released AS (
   UPDATE {{schema}}.messages m
-  SET visible_at = least(m.due_at, now()), attempt = m.attempt - 1, lease_token = NULL, lease_owner = NULL
+  SET lease_until = NULL, attempt = m.attempt - 1, lease_token = NULL, lease_owner = NULL
   FROM s
   WHERE m.queue = $1 AND m.id = s.id AND m.lease_token = $2 AND s.kind = 'release'
   RETURNING m.id
