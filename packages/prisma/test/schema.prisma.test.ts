@@ -21,7 +21,7 @@ describe.skipIf(!db.ok)(`the schema${db.ok ? '' : ` — skipped: ${db.ok === fal
     const [version] = await sql<{ version: number }>(`SELECT version FROM ${schema}.schema_version`);
     expect(version?.version).toBe(SCHEMA_VERSION);
     const [options] = await sql<{ reloptions: string[] }>(`SELECT reloptions FROM pg_class WHERE oid = $1::regclass`, [`${schema}.messages`]);
-    expect(options?.reloptions).toEqual(expect.arrayContaining(['autovacuum_vacuum_scale_factor=0.01', 'fillfactor=70']));
+    expect(options?.reloptions).toEqual(expect.arrayContaining(['autovacuum_vacuum_scale_factor=0.01', 'fillfactor=50']));
   });
 
   it('five processes opening a fresh schema at once migrate it once, under the advisory lock', async () => {

@@ -59,7 +59,7 @@ CREATE INDEX messages_key ON {{schema}}.messages (queue, partition_key, due_at, 
 -- Every row is updated (claimed) and deleted (acked) in its short life: vacuum it early and often,
 -- and leave room on each page for the claim's new row version (a HOT update: no index entry).
 ALTER TABLE {{schema}}.messages SET (
-  fillfactor = 70,
+  fillfactor = 50,
   autovacuum_vacuum_scale_factor = 0.01,
   autovacuum_vacuum_threshold = 1000,
   autovacuum_analyze_scale_factor = 0.02,
