@@ -1,0 +1,91 @@
+import type { Headers, SerializedError } from '@mqkit/core';
+import type { ObjectId } from 'mongodb';
+
+/**
+ * A message in the messages collection: waiting, leased or backing off. Times named `…At` of type
+ * `Date` are by the **server's** clock (what claims compare with `$$NOW`); the `number` times are
+ * the publisher's epoch ms, reported on delivery and never compared with anything.
+ */
+export interface MessageDoc {
+  /** Client-made ObjectId: publish order (the tiebreak after `visibleAt`). */
+  readonly _id: ObjectId;
+  readonly q: string;
+  /** The message id (unique per queue among live messages: index `mqkit_id`). */
+  readonly id: string;
+  readonly type: string;
+  /** The payload as JSON text (core's encoding): what every provider stores. */
+  readonly payload: string;
+  readonly headers: Headers;
+  readonly createdAt: number;
+  readonly runAt: number;
+  readonly expiresAtMs: number | null;
+  /** When it is due (publish time plus its delay, or its retry time): what ordering compares. */
+  readonly dueAt: Date;
+  /** When it may be claimed: `dueAt` while it waits, its lease's end while leased. */
+  readonly visibleAt: Date;
+  readonly expiresAt: Date | null;
+  /** Deliveries so far. */
+  readonly attempt: number;
+  /** The publisher's maxAttempts; null: the consumer's retry policy decides. */
+  readonly maxAttempts: number | null;
+  /** The partition key; absent when none (the key index is partial). */
+  readonly key?: string;
+  /** The dedupe key as published (reported on delivery). */
+  readonly dedupeKey?: string;
+  /** The dedupe key this document holds (unique per queue: index `mqkit_dedupe`); absent when it holds none. */
+  readonly dk?: string;
+  readonly explicitId: boolean;
+  readonly lastError: SerializedError | null;
+  /** The fencing token of the claim that holds it, or held it last (a lease that ran out unsettled leaves it: abandoned). */
+  readonly token: string | null;
+  readonly owner: string | null;
+  /** The token of the last settlement applied to it (tells a settle which of its writes landed). */
+  readonly settledBy?: string;
+  /** A move to the dead letters in progress: whoever holds it next finishes the move. */
+  readonly dead?: { readonly reason: string; readonly error: SerializedError };
+}
+
+/**
+ * What is left of a message that held a dedupe key, for `dedupeWindowMs` after it settled: it
+ * keeps the key (so the unique index refuses it) and names the id it was held for. No `id`,
+ * `visibleAt` or `key`: no claim, id check or ordering sees it. TTL index `mqkit_tombstone_ttl`.
+ */
+export interface TombstoneDoc {
+  readonly _id: ObjectId;
+  readonly q: string;
+  readonly dk: string;
+  readonly holder: string;
+  readonly heldUntil: Date;
+  readonly tomb: true;
+}
+
+/** Either kind of document in the messages collection. */
+export type StoredDoc = MessageDoc | TombstoneDoc;
+
+/** A dead letter (its own collection). `_id` is made by the server at the upsert: the page order. */
+export interface DeadLetterDoc {
+  readonly _id: ObjectId;
+  readonly q: string;
+  readonly id: string;
+  readonly type: string;
+  readonly payload: string;
+  readonly headers: Headers;
+  readonly createdAt: number;
+  readonly runAt: number;
+  readonly expiresAtMs: number | null;
+  /** Deliveries it had. */
+  readonly attempt: number;
+  readonly maxAttempts: number | null;
+  readonly key?: string;
+  readonly dedupeKey?: string;
+  readonly explicitId: boolean;
+  readonly reason: string;
+  readonly error: SerializedError;
+  readonly deadLetteredAt: Date;
+  /** With `deadLetterRetentionMs`: when the TTL index (and the sweep) deletes it. */
+  readonly expireAt?: Date;
+}
+
+export function isTombstone(doc: StoredDoc): doc is TombstoneDoc {
+  return (doc as TombstoneDoc).tomb === true;
+}

@@ -1,0 +1,33 @@
+/**
+ * Where idle receivers of one queue wait for a reason to look again: an insert seen by the change stream (or published by this process), the
+ * moment the next message becomes claimable, the polling backstop, or their signal. Every waiter
+ * wakes on a notify (each then claims; the conditional update sorts out who gets what).
+ */
+export class QueueWake {
+  readonly #waiters = new Set<() => void>();
+
+  get waiting(): number {
+    return this.#waiters.size;
+  }
+
+  /** Resolves after `ms`, on {@link notify}, or when `signal` aborts — whichever comes first. Never rejects. */
+  wait(ms: number, signal: AbortSignal): Promise<void> {
+    if (signal.aborted) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', done);
+        this.#waiters.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      signal.addEventListener('abort', done, { once: true });
+      this.#waiters.add(done);
+    });
+  }
+
+  /** Something may be claimable: every waiter looks again. */
+  notify(): void {
+    for (const wake of [...this.#waiters]) wake();
+  }
+}
