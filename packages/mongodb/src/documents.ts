@@ -1,16 +1,9 @@
 import type { Headers, SerializedError } from '@mqkit/core';
 import type { ObjectId } from 'mongodb';
 
-/**
- * A message in the messages collection: waiting, leased or backing off. Times named `…At` of type
- * `Date` are by the **server's** clock (what claims compare with `$$NOW`); the `number` times are
- * the publisher's epoch ms, reported on delivery and never compared with anything.
- */
-export interface MessageDoc {
-  /** Client-made ObjectId: publish order (the tiebreak after `visibleAt`). */
-  readonly _id: ObjectId;
+/** What a message and its dead letter store alike: the message as published. */
+export interface PublishedFields {
   readonly q: string;
-  /** The message id (unique per queue among live messages: index `mqkit_id`). */
   readonly id: string;
   readonly type: string;
   /** The payload as JSON text (core's encoding): what every provider stores. */
@@ -19,12 +12,7 @@ export interface MessageDoc {
   readonly createdAt: number;
   readonly runAt: number;
   readonly expiresAtMs: number | null;
-  /** When it is due (publish time plus its delay, or its retry time): what ordering compares. */
-  readonly dueAt: Date;
-  /** When it may be claimed: `dueAt` while it waits, its lease's end while leased. */
-  readonly visibleAt: Date;
-  readonly expiresAt: Date | null;
-  /** Deliveries so far. */
+  /** Deliveries so far (a dead letter: the deliveries it had). */
   readonly attempt: number;
   /** The publisher's maxAttempts; null: the consumer's retry policy decides. */
   readonly maxAttempts: number | null;
@@ -32,9 +20,24 @@ export interface MessageDoc {
   readonly key?: string;
   /** The dedupe key as published (reported on delivery). */
   readonly dedupeKey?: string;
+  readonly explicitId: boolean;
+}
+
+/**
+ * A message in the messages collection: waiting, leased or backing off. Times named `…At` of type
+ * `Date` are by the **server's** clock (what claims compare with `$$NOW`); the `number` times are
+ * the publisher's epoch ms, reported on delivery and never compared with anything.
+ */
+export interface MessageDoc extends PublishedFields {
+  /** Client-made ObjectId: publish order (the tiebreak after `visibleAt`). The id is unique per queue among live messages (index `mqkit_id`). */
+  readonly _id: ObjectId;
+  /** When it is due (publish time plus its delay, or its retry time): what ordering compares. */
+  readonly dueAt: Date;
+  /** When it may be claimed: `dueAt` while it waits, its lease's end while leased. */
+  readonly visibleAt: Date;
+  readonly expiresAt: Date | null;
   /** The dedupe key this document holds (unique per queue: index `mqkit_dedupe`); absent when it holds none. */
   readonly dk?: string;
-  readonly explicitId: boolean;
   readonly lastError: SerializedError | null;
   /** The fencing token of the claim that holds it, or held it last (a lease that ran out unsettled leaves it: abandoned). */
   readonly token: string | null;
@@ -63,22 +66,8 @@ export interface TombstoneDoc {
 export type StoredDoc = MessageDoc | TombstoneDoc;
 
 /** A dead letter (its own collection). `_id` is made by the server at the upsert: the page order. */
-export interface DeadLetterDoc {
+export interface DeadLetterDoc extends PublishedFields {
   readonly _id: ObjectId;
-  readonly q: string;
-  readonly id: string;
-  readonly type: string;
-  readonly payload: string;
-  readonly headers: Headers;
-  readonly createdAt: number;
-  readonly runAt: number;
-  readonly expiresAtMs: number | null;
-  /** Deliveries it had. */
-  readonly attempt: number;
-  readonly maxAttempts: number | null;
-  readonly key?: string;
-  readonly dedupeKey?: string;
-  readonly explicitId: boolean;
   readonly reason: string;
   readonly error: SerializedError;
   readonly deadLetteredAt: Date;

@@ -1,4 +1,4 @@
-import { RetryableError, SchemaError } from '@mqkit/core';
+import { SchemaError } from '@mqkit/core';
 
 /** Server error codes the provider tells apart. */
 export const Codes = {
@@ -17,18 +17,6 @@ export const Codes = {
 export function codeOf(error: unknown): number | undefined {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'number' ? code : undefined;
-}
-
-/**
- * Waits for an operation at most `ms`: a connection that went half-open must not hang a consumer.
- * The operation itself may still run on the server; what it did is fenced like any other late write.
- */
-export function withTimeout<T>(operation: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new RetryableError(`[mongodb] ${what} did not answer within ${ms} ms (operationTimeoutMs); the connection may be half-open`, { source: 'mongodb' })), ms);
-  });
-  return Promise.race([operation, late]).finally(() => clearTimeout(timer));
 }
 
 /**

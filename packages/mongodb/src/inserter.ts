@@ -81,15 +81,7 @@ export class Inserter {
     const holders = await this.#holders(queue, docs, undefined);
     const again: MessageDoc[] = [];
     const free: string[] = [];
-    for (const doc of docs) {
-      const holder = holders.get(doc.dk!);
-      if (holder === undefined) again.push(doc);
-      else if ('tomb' in holder && holder.heldUntil.getTime() <= this.host.serverNow()) {
-        free.push(doc.dk!);
-        again.push(doc);
-      } else if (options.keyTaken === 'duplicate') outcome.duplicates.set(doc, holderId(holder));
-      else again.push(withoutKey(doc));
-    }
+    for (const doc of docs) this.#decide(doc, holders.get(doc.dk!), options, outcome, again, free);
     if (free.length > 0) await this.host.run('freeing dedupe keys', () => this.host.messages.deleteMany(freeTombstoneFilter(queue, free)));
     return again;
   }
@@ -100,19 +92,21 @@ export class Inserter {
     const holders = keyed.length > 0 ? await this.#holders(queue, keyed, session) : new Map<string, StoredDoc>();
     const free: string[] = [];
     const toInsert: MessageDoc[] = [];
-    for (const doc of docs) {
-      const holder = doc.dk === undefined ? undefined : holders.get(doc.dk);
-      if (holder === undefined) toInsert.push(doc);
-      else if ('tomb' in holder && holder.heldUntil.getTime() <= this.host.serverNow()) {
-        free.push(doc.dk!);
-        toInsert.push(doc);
-      } else if (options.keyTaken === 'duplicate') outcome.duplicates.set(doc, holderId(holder));
-      else toInsert.push(withoutKey(doc));
-    }
+    for (const doc of docs) this.#decide(doc, doc.dk === undefined ? undefined : holders.get(doc.dk), options, outcome, toInsert, free);
     if (free.length > 0) await this.host.run('freeing dedupe keys', () => this.host.messages.deleteMany(freeTombstoneFilter(queue, free), { session }));
     if (toInsert.length > 0) await this.host.run('publishing in a transaction', () => this.host.messages.insertMany(toInsert, { session }));
     outcome.inserted.push(...toInsert);
     return outcome;
+  }
+
+  /** One document whose key may be held by `holder`: to insert (as it is, or without its key), or a duplicate; a tombstone past its window is freed. */
+  #decide(doc: MessageDoc, holder: StoredDoc | undefined, options: InsertOptions, outcome: { duplicates: Map<MessageDoc, string> }, insert: MessageDoc[], free: string[]): void {
+    if (holder === undefined) insert.push(doc);
+    else if ('tomb' in holder && holder.heldUntil.getTime() <= this.host.serverNow()) {
+      free.push(doc.dk!);
+      insert.push(doc);
+    } else if (options.keyTaken === 'duplicate') outcome.duplicates.set(doc, holderId(holder));
+    else insert.push(withoutKey(doc));
   }
 
   async #holders(queue: string, docs: readonly MessageDoc[], session: ClientSession | undefined): Promise<Map<string, StoredDoc>> {

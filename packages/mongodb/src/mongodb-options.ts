@@ -1,4 +1,4 @@
-import { ConfigError, ErrorCode, isMqkitError, optionalInt, optionalNumber, optionalOneOf, rejectUnknownKeys, requireObject, validateQueueName } from '@mqkit/core';
+import { ConfigError, optionalInt, optionalNumber, optionalOneOf, rejectUnknownKeys, requireObject, resolveDeclaredQueues } from '@mqkit/core';
 import type { Db, MongoClient } from 'mongodb';
 
 /** Where mqkit keeps its documents: two collections of the database. */
@@ -92,7 +92,7 @@ export function resolveMongoOptions(input: unknown): ResolvedMongoOptions {
     dedupeWindowMs: optionalNumber(o.dedupeWindowMs, 'mongodb.dedupeWindowMs', 0, 0),
     deadLetterRetentionMs: o.deadLetterRetentionMs === undefined ? undefined : optionalNumber(o.deadLetterRetentionMs, 'mongodb.deadLetterRetentionMs', 1, 0),
     sweepIntervalMs: optionalInt(o.sweepIntervalMs, 'mongodb.sweepIntervalMs', 10, 60_000, 2 ** 31 - 1),
-    queues: resolveQueues(o.queues),
+    queues: resolveDeclaredQueues(o.queues, 'mongodb'),
     operationTimeoutMs: optionalInt(o.operationTimeoutMs, 'mongodb.operationTimeoutMs', 10, 30_000, 2 ** 31 - 1),
   };
 }
@@ -152,21 +152,4 @@ function collectionName(value: unknown, key: keyof ResolvedCollections): string 
     throw new ConfigError(`mongodb.collections.${key}`, `${JSON.stringify(value)} is not a collection name`, 'use 1–200 characters without "$" or NUL, not starting with "system."', source);
   }
   return value;
-}
-
-function resolveQueues(value: unknown): ReadonlySet<string> | undefined {
-  if (value === undefined) return undefined;
-  if (!Array.isArray(value) || value.length === 0) {
-    throw new ConfigError('mongodb.queues', 'expected a non-empty array of queue names', "pass queues: ['orders', …] or leave it out to accept any name", source);
-  }
-  return new Set(
-    value.map((q: unknown, i) => {
-      try {
-        return validateQueueName(q, `mongodb.queues[${i}]`);
-      } catch (error) {
-        if (isMqkitError(error, ErrorCode.Validation)) throw new ConfigError(`mongodb.queues[${i}]`, 'is not a valid queue name', (error as unknown as { fix: string }).fix, source);
-        throw error;
-      }
-    }),
-  );
 }

@@ -1,9 +1,11 @@
 import {
   ClosedError,
   ConfigError,
+  QueueWake,
+  checkDeclaredQueue,
+  withTimeout,
   DuplicateIdError,
   PayloadTooLargeError,
-  UnknownQueueError,
   ValidationError,
   emitExpired,
   emitPoisonPill,
@@ -32,7 +34,7 @@ import { lagMs, statsFilters } from './commands/stats.js';
 import { expiredDeadLetters, expiredTombstones } from './commands/sweep.js';
 import { DeadLetterMover } from './dead-letter-mover.js';
 import type { DeadLetterDoc, MessageDoc } from './documents.js';
-import { classify, codeOf, withTimeout } from './errors.js';
+import { classify, codeOf } from './errors.js';
 import { ensureIndexes, missingIndexes, missingIndexesError } from './indexes.js';
 import { Inserter } from './inserter.js';
 import { MongoDeadLetters } from './mongodb-dead-letters.js';
@@ -40,7 +42,6 @@ import { resolveMongoOptions, type MongoOptions, type ResolvedMongoOptions } fro
 import { MongoReceiver, type ReceiverHost } from './mongodb-receiver.js';
 import { ServerClock } from './server-clock.js';
 import { ChangeStreamWake } from './wake/change-stream-wake.js';
-import { QueueWake } from './wake/queue-wake.js';
 
 const CAPABILITIES: Capabilities = Object.freeze({
   delay: true,
@@ -302,7 +303,7 @@ export class MongoProvider implements QueueProvider, ReceiverHost {
   /** One driver call, bounded by operationTimeoutMs, its errors classified. */
   async run<T>(what: string, operation: () => Promise<T>): Promise<T> {
     try {
-      return await withTimeout(operation(), this.#options.operationTimeoutMs, what);
+      return await withTimeout(operation(), this.#options.operationTimeoutMs, what, 'mongodb');
     } catch (error) {
       throw classify(error, what);
     }
@@ -342,10 +343,7 @@ export class MongoProvider implements QueueProvider, ReceiverHost {
   }
 
   #checkQueue(queue: string): void {
-    const declared = this.#options.queues;
-    if (declared !== undefined && !declared.has(queue)) {
-      throw new UnknownQueueError(queue, `declare it in mongodb({ queues: [...] }) or use one of: ${[...declared].join(', ')}`, { source: 'mongodb' });
-    }
+    checkDeclaredQueue(this.#options.queues, queue, 'mongodb');
   }
 }
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { LeaseLostError, linkSignals, serializeError, type Claim, type DeadLetter, type Message, type Receiver, type ReceiverOptions, type SerializedError, type SettleResult, type Settlement } from '@mqkit/core';
+import { LeaseLostError, linkSignals, serializeError, type Claim, type QueueWake, type DeadLetter, type Message, type Receiver, type ReceiverOptions, type SerializedError, type SettleResult, type Settlement } from '@mqkit/core';
 import type { ObjectId } from 'mongodb';
 import { CLAIM_SORT, candidateFilter, candidateWindow, claimBatchFilter, claimSeenFilter, claimUpdate, expiredFilter, heldFilter, keyHeadsPipeline, planClaim, renewUpdate, type ClaimPlan } from './commands/claim.js';
 import { takeOverUpdate } from './commands/dead-letter-move.js';
@@ -8,7 +8,6 @@ import { markDeadUpdate, planSettle, reconcile, tombstoneUpdate, type HeldMessag
 import { toEventMessage, toMessage } from './decode.js';
 import type { MessageDoc } from './documents.js';
 import type { DeadLetterMover, MoverHost } from './dead-letter-mover.js';
-import type { QueueWake } from './wake/queue-wake.js';
 
 /** What a receiver needs from its provider. */
 export interface ReceiverHost extends MoverHost {

@@ -6,8 +6,8 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { createQueue, ErrorCode, isMqkitError, type Queue } from '@mqkit/core';
-import { WorkerProcess, checkDeliveries, readDeliveries, type OracleReport, type PublishedRecord } from '@mqkit/testkit';
+import { createQueue, type Queue } from '@mqkit/core';
+import { WorkerProcess, checkDeliveries, publishSurely, readDeliveries, type OracleReport, type PublishedRecord } from '@mqkit/testkit';
 import type { MongoClient } from 'mongodb';
 import { mongodb } from '../../src/index.js';
 import { dropDatabase, newClient } from '../support/server.js';
@@ -93,17 +93,4 @@ export async function faultRun(url: string, database: string, queueName: string)
     },
   };
   return run;
-}
-
-async function publishSurely(queue: Queue, name: string, messages: Array<{ id: string; payload: unknown; partitionKey: string }>): Promise<void> {
-  for (let tries = 0; ; tries++) {
-    try {
-      await queue.publish(name, messages);
-      return;
-    } catch (error) {
-      if (isMqkitError(error, ErrorCode.DuplicateId)) return;
-      if (tries > 600) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
 }

@@ -33,12 +33,4 @@ export async function open(url: string, name: string, options: Partial<MongoOpti
   return { queue, provider, client };
 }
 
-/** What `action` throws or rejects with; fails the test if it does neither. */
-export async function thrownBy(action: () => unknown): Promise<unknown> {
-  try {
-    await action();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected an error, but it succeeded');
-}
+export { thrownBy } from '@mqkit/testkit';

@@ -3,3 +3,4 @@ export { checkDeliveries, type OracleReport, type OrderViolation, type Published
 export { runFaultWorker, FAULT_ENV, type FaultWorkerOptions, type FromWorker, type ToWorker, type WorkerHealth } from './fault-worker.js';
 export { WorkerProcess, type WorkerStart, type Exit } from './worker-process.js';
 export { TcpProxy } from './tcp-proxy.js';
+export { publishSurely } from './publish-surely.js';
