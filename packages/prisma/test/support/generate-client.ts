@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 export default function setup(): void {
   const root = join(import.meta.dirname, '..', '..');
@@ -25,3 +26,7 @@ export default function setup(): void {
   });
   writeFileSync(stamp, hash);
 }
+
+// Run directly (`tsx test/support/generate-client.ts`, the typecheck script): the tests' sources
+// import the generated client, so a fresh clone must generate it before tsc can check them.
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) setup();
