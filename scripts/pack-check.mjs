@@ -29,6 +29,7 @@ const tsc = join(root, 'node_modules', '.bin', 'tsc');
 const EXPECTED_EXPORTS = {
   '@mqkit/core': ['createQueue', 'PermanentError', 'ack', 'Lifecycle'],
   '@mqkit/memory': ['memory', 'MemoryBroker'],
+  '@mqkit/mongodb': ['mongodb', 'MongoProvider', 'ensureIndexes', 'missingIndexes', 'INDEXES'],
   '@mqkit/testkit': ['runQueueConformance'],
   '@mqkit/prometheus': ['prometheusMetrics', 'PrometheusMetrics', 'allFamilyNames'],
   '@mqkit/prisma': ['prisma', 'PrismaProvider', 'migrate', 'migrationSql', 'SCHEMA_VERSION'],

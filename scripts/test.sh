@@ -42,8 +42,21 @@ pnpm --filter "./examples/*" --if-present run typecheck
 step "examples run (getting-started)"
 pnpm --filter @mqkit/example-getting-started run start
 
+# In a schema of its own, dropped afterwards: a schema left by an earlier run (perhaps of an older
+# mqkit) must not decide this one.
 step "examples run (prisma-postgres, on the local Postgres or DATABASE_URL)"
-pnpm --filter @mqkit/example-prisma-postgres run start
+example_schema="mqkit_example_ci_$$"
+drop_example_schema() {
+  (cd examples/prisma-postgres && DATABASE_URL="${DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/test}" node -e '
+    const pg = require("pg");
+    const c = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    c.connect().then(() => c.query(`DROP SCHEMA IF EXISTS ${process.argv[1]} CASCADE`)).finally(() => c.end());
+  ' "$example_schema") || true
+}
+trap drop_example_schema EXIT
+MQKIT_SCHEMA="$example_schema" pnpm --filter @mqkit/example-prisma-postgres run start
+drop_example_schema
+trap - EXIT
 
 # A few seconds of the metrics workload: it scrapes its own /metrics and exits non-zero when the
 # figures it must show are missing.

@@ -60,6 +60,8 @@ export type {
 // Runtime pieces providers may reuse
 export { DEFAULT_CONSUME_SETTINGS, type ConsumeSettings } from './runtime/consume-settings.js';
 export { validateQueueName } from './runtime/publish-input.js';
+export { QueueWake } from './runtime/queue-wake.js';
+export { resolveDeclaredQueues, checkDeclaredQueue, withTimeout } from './runtime/provider-support.js';
 
 // Injectables
 export { systemClock, type Clock } from './util/clock.js';

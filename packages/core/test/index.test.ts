@@ -19,6 +19,7 @@ const PUBLIC_RUNTIME_EXPORTS = [
   'MqkitError',
   'PayloadTooLargeError',
   'PermanentError',
+  'QueueWake',
   'QueueFullError',
   'RetryableError',
   'ShutdownError',
@@ -26,6 +27,7 @@ const PUBLIC_RUNTIME_EXPORTS = [
   'UnknownQueueError',
   'ValidationError',
   'ack',
+  'checkDeclaredQueue',
   'backoffDelay',
   'createIdGenerator',
   'createQueue',
@@ -43,12 +45,14 @@ const PUBLIC_RUNTIME_EXPORTS = [
   'optionalOneOf',
   'rejectUnknownKeys',
   'requireObject',
+  'resolveDeclaredQueues',
   'resolveRetryPolicy',
   'retry',
   'serializeError',
   'sleep',
   'systemClock',
   'validateQueueName',
+  'withTimeout',
 ];
 
 describe('the package entry', () => {

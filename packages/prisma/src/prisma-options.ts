@@ -1,4 +1,4 @@
-import { ConfigError, optionalInt, optionalNumber, optionalOneOf, rejectUnknownKeys, requireObject, validateQueueName, isMqkitError, ErrorCode } from '@mqkit/core';
+import { ConfigError, optionalInt, optionalNumber, optionalOneOf, rejectUnknownKeys, requireObject, resolveDeclaredQueues } from '@mqkit/core';
 import { assertPrismaClient, type PrismaLike } from './prisma-like.js';
 
 /** A `pg` client configuration for the LISTEN connection (what `new pg.Client(config)` takes). */
@@ -106,7 +106,7 @@ export function resolvePrismaOptions(input: unknown): ResolvedPrismaOptions {
     dedupeWindowMs: optionalNumber(o.dedupeWindowMs, 'prisma.dedupeWindowMs', 0, 0),
     deadLetterRetentionMs: o.deadLetterRetentionMs === undefined ? undefined : optionalNumber(o.deadLetterRetentionMs, 'prisma.deadLetterRetentionMs', 1, 0),
     sweepIntervalMs: optionalInt(o.sweepIntervalMs, 'prisma.sweepIntervalMs', 10, 60_000, 2 ** 31 - 1),
-    queues: resolveQueues(o.queues),
+    queues: resolveDeclaredQueues(o.queues, 'prisma'),
     operationTimeoutMs: optionalInt(o.operationTimeoutMs, 'prisma.operationTimeoutMs', 10, 30_000, 2 ** 31 - 1),
     pg: o.pg as PgModule | undefined,
   };
@@ -120,21 +120,4 @@ function resolveListen(value: unknown): ListenConfig | undefined {
   }
   if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as ListenConfig;
   throw new ConfigError('prisma.listen', 'expected a connection string or a pg client config', "pass listen: process.env.DATABASE_URL (a direct connection), or false", { source: 'prisma' });
-}
-
-function resolveQueues(value: unknown): ReadonlySet<string> | undefined {
-  if (value === undefined) return undefined;
-  if (!Array.isArray(value) || value.length === 0) {
-    throw new ConfigError('prisma.queues', 'expected a non-empty array of queue names', "pass queues: ['orders', …] or leave it out to accept any name", { source: 'prisma' });
-  }
-  return new Set(
-    value.map((q: unknown, i) => {
-      try {
-        return validateQueueName(q, `prisma.queues[${i}]`);
-      } catch (error) {
-        if (isMqkitError(error, ErrorCode.Validation)) throw new ConfigError(`prisma.queues[${i}]`, 'is not a valid queue name', (error as unknown as { fix: string }).fix, { source: 'prisma' });
-        throw error;
-      }
-    }),
-  );
 }

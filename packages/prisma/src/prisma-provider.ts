@@ -1,8 +1,10 @@
 import {
   ClosedError,
   ConfigError,
+  QueueWake,
+  checkDeclaredQueue,
+  withTimeout,
   DuplicateIdError,
-  UnknownQueueError,
   ValidationError,
   emitExpired,
   emitPoisonPill,
@@ -21,7 +23,7 @@ import {
   type ReceiverOptions,
   type DuplicateRef,
 } from '@mqkit/core';
-import { classify, sqlState, withTimeout } from './postgres/errors.js';
+import { classify, sqlState } from './postgres/errors.js';
 import { checkSchema, migrate } from './postgres/migrations.js';
 import { channelFor, statementsFor, type Statements } from './postgres/statements.js';
 import { PrismaDeadLetters } from './prisma-dead-letters.js';
@@ -31,7 +33,6 @@ import { PrismaReceiver, type ReceiverHost } from './prisma-receiver.js';
 import type { ClaimRow } from './rows.js';
 import { NotificationListener } from './wake/listener.js';
 import { NotifyDebouncer } from './wake/notify-debouncer.js';
-import { QueueWake } from './wake/queue-wake.js';
 
 const CAPABILITIES: Capabilities = Object.freeze({
   delay: true,
@@ -254,7 +255,7 @@ export class PrismaProvider implements QueueProvider, ReceiverHost {
 
   async #run<T>(db: PrismaQueries, sql: string, what: string, ...params: unknown[]): Promise<T[]> {
     try {
-      return await withTimeout(db.$queryRawUnsafe<T[]>(sql, ...params), this.#options.operationTimeoutMs, `[prisma] ${what}`);
+      return await withTimeout(db.$queryRawUnsafe<T[]>(sql, ...params), this.#options.operationTimeoutMs, what, 'prisma');
     } catch (error) {
       throw classify(error, this.#options.schema, what);
     }
@@ -298,10 +299,7 @@ export class PrismaProvider implements QueueProvider, ReceiverHost {
   }
 
   #checkQueue(queue: string): void {
-    const declared = this.#options.queues;
-    if (declared !== undefined && !declared.has(queue)) {
-      throw new UnknownQueueError(queue, `declare it in prisma({ queues: [...] }) or use one of: ${[...declared].join(', ')}`, { source: 'prisma' });
-    }
+    checkDeclaredQueue(this.#options.queues, queue, 'prisma');
   }
 }
 

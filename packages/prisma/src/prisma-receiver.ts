@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { LeaseLostError, linkSignals, serializeError, type Claim, type Message, type Receiver, type ReceiverOptions, type SettleResult, type Settlement } from '@mqkit/core';
+import { LeaseLostError, linkSignals, serializeError, type Claim, type QueueWake, type Message, type Receiver, type ReceiverOptions, type SettleResult, type Settlement } from '@mqkit/core';
 import type { ClaimRow } from './rows.js';
 import { toMessage } from './rows.js';
-import type { QueueWake } from './wake/queue-wake.js';
 
 /** What a receiver needs from its provider. */
 export interface ReceiverHost {

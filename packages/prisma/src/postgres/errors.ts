@@ -1,4 +1,4 @@
-import { RetryableError, SchemaError } from '@mqkit/core';
+import { SchemaError } from '@mqkit/core';
 
 /**
  * The SQLSTATE of a database error, wherever the client put it: a Prisma error from a raw query
@@ -34,17 +34,4 @@ export function classify(error: unknown, schema: string, what: string): unknown 
     );
   }
   return error;
-}
-
-/**
- * Waits for a query at most `ms`: a connection that went half-open (the server gone without a
- * FIN) must not hang a consumer. The query itself may still run; what it did is fenced like any
- * other late answer.
- */
-export function withTimeout<T>(query: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new RetryableError(`${what} did not answer within ${ms} ms (operationTimeoutMs); the connection may be half-open`, { source: 'prisma' })), ms);
-  });
-  return Promise.race([query, late]).finally(() => clearTimeout(timer));
 }

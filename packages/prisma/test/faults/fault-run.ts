@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { createQueue, ErrorCode, isMqkitError, type Queue } from '@mqkit/core';
-import { DeliveryLogReader, WorkerProcess, checkDeliveries, type OracleReport, type PublishedRecord } from '@mqkit/testkit';
+import { createQueue, type Queue } from '@mqkit/core';
+import { DeliveryLogReader, WorkerProcess, checkDeliveries, publishSurely, type OracleReport, type PublishedRecord } from '@mqkit/testkit';
 import { prisma } from '../../src/index.js';
 import { newClient, sql } from '../support/database.js';
 
@@ -103,22 +103,6 @@ export async function faultRun(url: string, schema: string, queueName: string, w
   return run;
 }
 
-/**
- * Publishes a batch whatever the server does meanwhile: a batch that failed is sent again. A batch
- * is stored atomically, so a DuplicateIdError on a retry means the first try did commit.
- */
-async function publishSurely(queue: Queue, name: string, messages: Array<{ id: string; payload: unknown; partitionKey: string }>): Promise<void> {
-  for (let tries = 0; ; tries++) {
-    try {
-      await queue.publish(name, messages);
-      return;
-    } catch (error) {
-      if (isMqkitError(error, ErrorCode.DuplicateId)) return;
-      if (tries > 600) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
-}
 
 /** What the table says of some messages (for a failure message). */
 async function diagnose(url: string, schema: string, ids: readonly string[]): Promise<string> {

@@ -25,12 +25,4 @@ export async function open(schema: string, options: Partial<PrismaOptions> = {},
   return { queue, provider, client };
 }
 
-/** What `action` throws or rejects with; fails the test if it does neither. */
-export async function thrownBy(action: () => unknown): Promise<unknown> {
-  try {
-    await action();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected an error, but it succeeded');
-}
+export { thrownBy } from '@mqkit/testkit';

@@ -36,3 +36,13 @@ export function assertErrorLike(error: unknown, expected: Expected, what: string
   assert.equal(e.code, expected.code, `${what}: wrong error code`);
   if (expected.field !== undefined) assert.equal(e.field, expected.field, `${what}: the error names the wrong field (message: ${e.message})`);
 }
+
+/** What `action` throws or rejects with; throws if it does neither (for tests that inspect the error themselves). */
+export async function thrownBy(action: () => unknown): Promise<unknown> {
+  try {
+    await action();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('[mqkit] [testkit] expected an error, but it succeeded');
+}

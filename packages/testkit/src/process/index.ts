@@ -4,3 +4,4 @@ export { runFaultWorker, FAULT_ENV, type FaultWorkerOptions, type FromWorker, ty
 export { WorkerProcess, type WorkerStart, type Exit } from './worker-process.js';
 export { TcpProxy } from './tcp-proxy.js';
 export { freePort } from './free-port.js';
+export { publishSurely } from './publish-surely.js';

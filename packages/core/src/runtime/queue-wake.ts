@@ -1,7 +1,8 @@
 /**
- * Where idle receivers of one queue wait for a reason to look again: a NOTIFY for the queue, the
+ * Where a durable provider's idle receivers of one queue wait for a reason to look again: a hint
+ * that something was published (a NOTIFY, a change stream event, a publish in this process), the
  * moment the next message becomes claimable, the polling backstop, or their signal. Every waiter
- * wakes on a notify (each then claims; SKIP LOCKED sorts out who gets what).
+ * wakes on a notify; each then claims, and the backend's atomic claim sorts out who gets what.
  */
 export class QueueWake {
   readonly #waiters = new Set<() => void>();
