@@ -1,4 +1,5 @@
 import type { Claim, DeadLetter, Message, Receiver, ReceiverOptions, Settlement } from '@mqkit/core';
+import { LinkedList, type ListNode } from './store/linked-list.js';
 import type { MemoryClaim } from './store/memory-claim.js';
 import type { MemoryQueue } from './store/memory-queue.js';
 import type { Waiter } from './store/receive-waiters.js';
@@ -17,6 +18,7 @@ export interface ReceiverHost {
 interface Pending {
   readonly signal: AbortSignal;
   readonly waiter: Waiter;
+  node: ListNode<Pending> | undefined;
   finish(claim: MemoryClaim | null): void;
 }
 
@@ -26,7 +28,8 @@ export class MemoryReceiver implements Receiver, TakeContext {
   readonly leaseMs: number;
   readonly maxAttempts: number;
   readonly ordered: boolean;
-  readonly #waiting = new Set<Pending>();
+  /** Receive calls of this receiver still waiting (a list, not a Set: see {@link LinkedList}). */
+  readonly #waiting = new LinkedList<Pending>();
   readonly #watched = new WeakSet<AbortSignal>();
   #closed = false;
 
@@ -57,13 +60,14 @@ export class MemoryReceiver implements Receiver, TakeContext {
       const entry: Pending = {
         signal,
         waiter: { max, context: this, active: this.host.alive, resolve: (claim: MemoryClaim) => entry.finish(claim) },
+        node: undefined,
         finish: (claim) => {
           entry.waiter.active = false;
-          this.#waiting.delete(entry);
+          if (entry.node !== undefined) this.#waiting.remove(entry.node);
           resolve(claim);
         },
       };
-      this.#waiting.add(entry);
+      entry.node = this.#waiting.add(entry);
       // A crashed provider's receivers never get messages again; they just wait for their signal.
       if (entry.waiter.active) this.store.wait(entry.waiter);
     });
@@ -80,7 +84,7 @@ export class MemoryReceiver implements Receiver, TakeContext {
     signal.addEventListener(
       'abort',
       () => {
-        for (const entry of [...this.#waiting]) if (entry.signal === signal) entry.finish(null);
+        for (const entry of this.#waiting.values()) if (entry.signal === signal) entry.finish(null);
       },
       { once: true },
     );
@@ -99,13 +103,13 @@ export class MemoryReceiver implements Receiver, TakeContext {
 
   close(): Promise<void> {
     this.#closed = true;
-    for (const entry of [...this.#waiting]) entry.finish(null);
+    for (const entry of this.#waiting.values()) entry.finish(null);
     return Promise.resolve();
   }
 
   /** The provider crashed: stop taking messages (waiting calls stay pending until their signal aborts). */
   freeze(): void {
-    for (const entry of this.#waiting) entry.waiter.active = false;
+    for (const entry of this.#waiting.values()) entry.waiter.active = false;
   }
 
   onExpired(message: Message, now: number): void {

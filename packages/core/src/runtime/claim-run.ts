@@ -96,6 +96,8 @@ export class ClaimRun implements Armable, ContextSource {
   /** The processor has returned; with `#state === 'done'` that makes the run `finished`. */
   #returned = false;
   #onClaimAbort: (() => void) | undefined;
+  /** Its place in this turn's list of runs to arm (see {@link armSoon}). */
+  #armTicket = -1;
 
   /** Resolves when the claim is settled, fenced off or given up. */
   readonly done: Promise<ClaimSummary>;
@@ -133,7 +135,7 @@ export class ClaimRun implements Armable, ContextSource {
       lifecycle.emit('message.received', { queue, consumerId, messages, at: this.#startedAt });
     }
     if (claim.signal !== undefined && this.#watchClaim(claim.signal)) return;
-    armSoon(this);
+    this.#armTicket = armSoon(this);
     let result: ReturnType<Processor>;
     try {
       result = mqkitInvokeProcessor(processor, messages, new RunContext(this, queue, consumerId, claim.shardId, this.#deps.logger));
@@ -442,7 +444,7 @@ export class ClaimRun implements Armable, ContextSource {
   #finish(summary: ClaimSummary): void {
     this.#state = 'done';
     this.#clearTimer();
-    disarm(this);
+    disarm(this, this.#armTicket);
     if (this.#onClaimAbort !== undefined) this.#claim.signal?.removeEventListener('abort', this.#onClaimAbort);
     this.#resolveDone(summary);
     if (this.#returned) this.#resolveFinished();

@@ -25,7 +25,13 @@ export class QueueConsumer implements Consumer {
   readonly #deps: ClaimRunDeps;
   readonly #receiver: Receiver;
   readonly #fetching = new AbortController();
-  readonly #runs = new Set<ClaimRun>();
+  /**
+   * The run each slot holds, by slot index. An array, not a Set: V8's hash tables rehash every few
+   * additions, and an old table keeps pointers to its successor and to the runs it held — with
+   * more than four slots that kept every claim's messages alive through scavenges until a full GC
+   * (BACKLOG M8).
+   */
+  readonly #runs: (ClaimRun | undefined)[];
   /** Slots holding a claim (running it, or giving back one that arrived after stop()). */
   #busy = 0;
   #onIdle: (() => void) | undefined;
@@ -41,6 +47,7 @@ export class QueueConsumer implements Consumer {
     this.queue = deps.queue;
     this.stopped = new Promise((resolve) => (this.#resolveStopped = resolve));
     const { lifecycle, settings, clock } = deps;
+    this.#runs = new Array<ClaimRun | undefined>(settings.concurrency).fill(undefined);
     if (lifecycle.has('consumer.started')) {
       lifecycle.emit('consumer.started', {
         queue: this.queue,
@@ -50,7 +57,7 @@ export class QueueConsumer implements Consumer {
         at: clock.now(),
       });
     }
-    for (let i = 0; i < settings.concurrency; i++) void this.#slot();
+    for (let i = 0; i < settings.concurrency; i++) void this.#slot(i);
     this.#signal = signal;
     if (signal) {
       this.#onSignal = () => void this.stopWith('signal', settings.shutdownTimeoutMs);
@@ -80,7 +87,7 @@ export class QueueConsumer implements Consumer {
     return this.#stopping;
   }
 
-  async #slot(): Promise<void> {
+  async #slot(index: number): Promise<void> {
     const { batchSize } = this.#deps.settings;
     let failures = 0;
     while (this.#state === 'running') {
@@ -113,10 +120,10 @@ export class QueueConsumer implements Consumer {
         break;
       }
       const run = new ClaimRun(this.#deps, claim);
-      this.#runs.add(run);
+      this.#runs[index] = run;
       run.start();
       await run.finished;
-      this.#runs.delete(run);
+      this.#runs[index] = undefined;
       this.#idle();
       // Let timers and I/O in after ~10 ms of back-to-back claims (see EventLoopGate).
       const turn = eventLoopGate.pass();
@@ -175,13 +182,13 @@ export class QueueConsumer implements Consumer {
     let abandoned = 0;
     if (!inTime) {
       for (const run of this.#runs) {
-        if (run.active) {
+        if (run?.active === true) {
           abandoned++;
           run.abortForShutdown();
         }
       }
     }
-    const pending = [...this.#runs];
+    const pending = this.#runs.filter((run) => run !== undefined);
     const settled = await bounded(() => Promise.all(pending.map((run) => run.done)), CLEANUP_GRACE_MS);
     if (settled.kind === 'timed-out') {
       this.#reportStopFailure('settle', hung('settle()', `the consumer's last batches`), 'batches still settling a second after the shutdown deadline were given up; their messages come back when their leases expire');

@@ -14,9 +14,10 @@ import { DeadLetterList } from './dead-letter-list.js';
 import { DedupeIndex } from './dedupe-index.js';
 import { Deque } from './deque.js';
 import { KeyOrder } from './key-order.js';
+import { LinkedList } from './linked-list.js';
 import type { MemoryClaim } from './memory-claim.js';
 import { MinHeap } from './min-heap.js';
-import { byRunAt, deliver, type MessageRecord } from './record.js';
+import { byRunAt, deliver, MessageRecord } from './record.js';
 import type { TakeContext } from './take-context.js';
 
 /** What the store tells whoever serves it (see `MemoryQueue`): it never waits or sets timers itself. */
@@ -47,7 +48,8 @@ export class QueueStore {
   readonly #ready = new Deque<MessageRecord>();
   readonly #delayed = new MinHeap<MessageRecord>(byRunAt);
   readonly #keys = new KeyOrder();
-  readonly #claims = new Map<string, MemoryClaim>();
+  /** Live claims, oldest first (a list, not a Map: see {@link LinkedList}). */
+  readonly #claims = new LinkedList<MemoryClaim>();
   readonly #dead = new DeadLetterList();
   readonly #dedupe: DedupeIndex;
   /** Publisher-given ids the queue holds (waiting, in flight or dead-lettered): a second is refused. */
@@ -82,7 +84,7 @@ export class QueueStore {
 
   /** Live claims' lease ends, for restarting the lease sweep. */
   leaseEnds(): number[] {
-    return [...this.#claims.values()].map((claim) => claim.leaseExpiresAt);
+    return this.#claims.values().map((claim) => claim.leaseExpiresAt);
   }
 
   /** Once any consumer asks for ordering, this queue keeps one message in flight per partition key. */
@@ -111,15 +113,7 @@ export class QueueStore {
       }
       if (message.explicitId) this.#explicitIds.add(message.id);
       ids[i] = message.id;
-      const record: MessageRecord = {
-        message,
-        seq: ++this.#seq,
-        attempt: 0,
-        runAt: message.runAt,
-        abandoned: false,
-        lastError: undefined,
-        encoded: encoded?.[i],
-      };
+      const record = new MessageRecord(message, ++this.#seq, message.runAt, encoded?.[i]);
       if (record.runAt <= now) this.#ready.push(record);
       else {
         this.#delayed.push(record);
@@ -191,11 +185,11 @@ export class QueueStore {
       records,
       messages,
       leaseExpiresAt: now + context.leaseMs,
-      live: true,
+      node: undefined,
       owner: context.owner,
       shardId: undefined,
     };
-    this.#claims.set(claim.id, claim);
+    claim.node = this.#claims.add(claim);
     this.#inFlight += records.length;
     this.signals.leased(claim.leaseExpiresAt);
     this.signals.roomFreed();
@@ -285,7 +279,7 @@ export class QueueStore {
         const holder = this.#dedupe.holder(key, now);
         if (holder === undefined || holder === message.id) this.#dedupe.hold(key, message.id);
       }
-      this.#ready.push({ message, seq: ++this.#seq, attempt: 0, runAt: now, abandoned: false, lastError: undefined, encoded: old.encoded });
+      this.#ready.push(new MessageRecord(message, ++this.#seq, now, old.encoded));
     }
     if (records.length > 0) this.signals.ready();
     return records.length;
@@ -371,14 +365,13 @@ export class QueueStore {
   }
 
   #assertLive(claim: MemoryClaim): void {
-    if (!claim.live || this.#claims.get(claim.id) !== claim) {
+    if (!this.#claims.holds(claim.node)) {
       throw new LeaseLostError(undefined, { source: 'memory' });
     }
   }
 
   #unclaim(claim: MemoryClaim): void {
-    claim.live = false;
-    this.#claims.delete(claim.id);
+    this.#claims.remove(claim.node!);
     this.#inFlight -= claim.records.length;
   }
 }
