@@ -84,7 +84,7 @@ describe('calledFromProcessor', () => {
   it('is false in a callback the processor detached (a timer it did not await)', async () => {
     let inTimer: boolean | undefined;
     const processor = (): void => void setTimeout(() => (inTimer = calledFromProcessor()), 1);
-    mqkitInvokeProcessor(processor, [], context());
+    void mqkitInvokeProcessor(processor, [], context());
     await new Promise((r) => setTimeout(r, 10));
     expect(inTimer).toBe(false);
   });
