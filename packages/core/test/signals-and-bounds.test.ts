@@ -77,7 +77,7 @@ describe('calledFromProcessor', () => {
       seen.push(calledFromProcessor());
     };
     const result = mqkitInvokeProcessor(processor, [], context());
-    await mqkitAwaitProcessor(result as Promise<void>);
+    await mqkitAwaitProcessor(result as Promise<void>, { answer: undefined, threw: false });
     expect(seen).toEqual([true, true]);
   });
 

@@ -10,13 +10,14 @@ import type { Logger } from '../util/logger.js';
 import { monotonicNow } from '../util/monotonic.js';
 import type { Claim, Receiver } from '../contracts/provider.js';
 import type { Processor, ProcessorResult } from '../contracts/processor.js';
-import { settleWithRetry } from './claim-settler.js';
+import { lostIds, settleWithRetry, type SettleAttempts, type SettleOutcome } from './claim-settler.js';
 import type { ConsumeSettings } from './consume-settings.js';
 import { leaseEnd, nextRenewal, renewalBackoff } from './lease-timing.js';
 import { ackAll, failAll, fromOutcomes, releaseAll, type PlannedSettlement } from './outcome-settlement.js';
-import { mqkitAwaitProcessor, mqkitInvokeProcessor } from './processor-frame.js';
+import { mqkitAwaitProcessor, mqkitInvokeProcessor, type ProcessorAnswer } from './processor-frame.js';
 import { armSoon, disarm, type Armable } from './run-arming.js';
 import { RunContext, type ContextSource } from './run-context.js';
+import { RunTiming } from './run-timing.js';
 import { leadingRun, orderSafe } from './settlement-order.js';
 
 export interface ClaimRunDeps {
@@ -61,10 +62,15 @@ export const INTERRUPTED: ClaimSummary = Object.freeze({ acked: 0, retried: 0, d
  * Whatever ends `processing` decides the settlement; a processor result that arrives later is
  * discarded (and reported as an overrun). The concurrency slot stays taken until the processor
  * itself returns (`finished`).
+ *
+ * The hot path — the processor answers within its turn, the first settle succeeds — is one
+ * `then` on the processor's promise and one on the settlement's, and allocates as little as it
+ * can: the timer and lease bookkeeping ({@link RunTiming}) and the `done`/`finished` promises are
+ * made only when something needs them.
  */
 type RunState = 'processing' | 'overrunning' | 'settling' | 'done';
 
-export class ClaimRun implements Armable, ContextSource {
+export class ClaimRun implements Armable, ContextSource, ProcessorAnswer {
   #state: RunState = 'processing';
   readonly #deps: ClaimRunDeps;
   readonly #claim: Claim;
@@ -73,49 +79,53 @@ export class ClaimRun implements Armable, ContextSource {
   #abortReason: Error | undefined;
   /** Epoch ms (the injected clock), for events and `ctx.deadline`. */
   readonly #startedAt: number;
-  /** Monotonic ms: every timing decision below uses these. */
+  /** Monotonic ms: every timing decision uses it (through {@link RunTiming}). */
   readonly #startedMono: number;
-  #deadlineMono: number;
-  /** The lease length asked for by the last renewal (never shortened by a later one). */
-  #leaseMs: number;
-  /** By then the lease has surely ended, unless a renewal sent earlier extended it. */
-  #leaseEnd: number;
-  #renewAt: number;
-  #renewFailures = 0;
-  /** The backend's view (information only). */
-  #leaseExpiresAt: number;
-  /** The renewal in flight, if any (never rejects). */
-  #renewing: Promise<void> | undefined;
-  #timer: ReturnType<typeof setTimeout> | undefined;
-  #timerAt = 0;
-  #interruptedAt = 0;
+  /** Deadline, lease and renewal state, made on first need (see {@link RunTiming}). */
+  #timing: RunTiming | undefined;
   /** Overrunning: the timeout to settle once the processor returns. */
   #timedOut: TimeoutError | undefined;
-  #resolveDone!: (summary: ClaimSummary) => void;
-  #resolveFinished!: () => void;
-  /** The processor has returned; with `#state === 'done'` that makes the run `finished`. */
+  /** The processor has returned; with `#state === 'done'` that makes the run finished. */
   #returned = false;
   #onClaimAbort: (() => void) | undefined;
   /** Its place in this turn's list of runs to arm (see {@link armSoon}). */
   #armTicket = -1;
+  /** How it ended, once `done`. */
+  #summary: ClaimSummary | undefined;
+  #done: Promise<ClaimSummary> | undefined;
+  #resolveDone: ((summary: ClaimSummary) => void) | undefined;
+  #finished: Promise<void> | undefined;
+  #resolveFinished: (() => void) | undefined;
+  /** Told (synchronously) when the run is finished: its consumer's slot is free again. */
+  readonly #onFinished: (() => void) | undefined;
+  /** @internal Where `mqkitAwaitProcessor` puts the processor's answer (see {@link ProcessorAnswer}). */
+  answer: unknown = undefined;
+  /** @internal The answer is what the processor threw. */
+  threw = false;
 
-  /** Resolves when the claim is settled, fenced off or given up. */
-  readonly done: Promise<ClaimSummary>;
-  /** Resolves when the claim is done and the processor has returned: the concurrency slot is free again. */
-  readonly finished: Promise<void>;
-
-  constructor(deps: ClaimRunDeps, claim: Claim) {
+  constructor(deps: ClaimRunDeps, claim: Claim, onFinished?: () => void) {
     this.#deps = deps;
     this.#claim = claim;
     this.#startedAt = deps.clock.now();
     this.#startedMono = monotonicNow();
-    this.#deadlineMono = this.#startedMono + deps.settings.timeoutMs;
-    this.#leaseMs = deps.settings.leaseMs;
-    this.#leaseEnd = leaseEnd(this.#startedMono, this.#leaseMs);
-    this.#renewAt = nextRenewal(this.#startedMono, this.#leaseMs);
-    this.#leaseExpiresAt = claim.leaseExpiresAt;
-    this.done = new Promise((resolve) => (this.#resolveDone = resolve));
-    this.finished = new Promise((resolve) => (this.#resolveFinished = resolve));
+    this.#onFinished = onFinished;
+  }
+
+  /** Resolves when the claim is settled, fenced off or given up. */
+  get done(): Promise<ClaimSummary> {
+    if (this.#done === undefined) {
+      const summary = this.#summary;
+      this.#done = summary !== undefined ? Promise.resolve(summary) : new Promise((resolve) => (this.#resolveDone = resolve));
+    }
+    return this.#done;
+  }
+
+  /** Resolves when the claim is done and the processor has returned: the concurrency slot is free again. */
+  get finished(): Promise<void> {
+    if (this.#finished === undefined) {
+      this.#finished = this.#state === 'done' && this.#returned ? Promise.resolve() : new Promise((resolve) => (this.#resolveFinished = resolve));
+    }
+    return this.#finished;
   }
 
   /** The processor has not been answered for yet (it runs, or it overran its deadline). */
@@ -144,29 +154,37 @@ export class ClaimRun implements Armable, ContextSource {
       return;
     }
     if (result !== undefined && result !== null && typeof (result as PromiseLike<unknown>).then === 'function') {
-      mqkitAwaitProcessor(result as PromiseLike<ProcessorResult>).then(
-        (value) => this.#onProcessorResult(value),
-        (error: unknown) => this.#onProcessorError(error),
-      );
+      void mqkitAwaitProcessor(result as PromiseLike<ProcessorResult>, this).then(ClaimRun.#answered);
     } else {
       this.#onProcessorResult(result as ProcessorResult);
     }
+  }
+
+  /** The processor's promise settled: its answer is on the run. */
+  static #answered(this: void, run: ClaimRun): void {
+    if (run.threw) run.#onProcessorError(run.answer);
+    else run.#onProcessorResult(run.answer as ProcessorResult);
+  }
+
+  /** Monotonic ms at which the run started. */
+  get startedMono(): number {
+    return this.#startedMono;
   }
 
   /** Shutdown deadline passed: abort the processor and give the messages back without counting the attempt. */
   abortForShutdown(): void {
     if (this.#state === 'processing') {
       this.#interrupt(new ShutdownError());
-      void this.#settle(releaseAll(this.#claim.messages), true);
+      this.#settle(releaseAll(this.#claim.messages), true);
     } else if (this.#state === 'overrunning') {
       // It already timed out (an attempt that failed): settle that now instead of waiting for it.
-      void this.#settle(this.#timeoutPlan(), true);
+      this.#settle(this.#timeoutPlan(), true);
     }
   }
 
   /** Start the timer if the run still needs one (see {@link armSoon}). */
   arm(): void {
-    if (this.#state !== 'done' && this.#timer === undefined) this.#schedule();
+    if (this.#state !== 'done' && this.#timing?.timer === undefined) this.#schedule();
   }
 
   /** The processor's signal, made on first use. */
@@ -179,11 +197,11 @@ export class ClaimRun implements Armable, ContextSource {
   }
 
   get leaseExpiresAt(): number {
-    return this.#leaseExpiresAt;
+    return this.#timing?.leaseExpiresAt ?? this.#claim.leaseExpiresAt;
   }
 
   get deadline(): number {
-    return this.#startedAt + (this.#deadlineMono - this.#startedMono);
+    return this.#startedAt + (this.#time().deadlineMono - this.#startedMono);
   }
 
   /** `ctx.extendLease`: waits for a renewal in flight, then renews for at least `ms`. */
@@ -192,12 +210,18 @@ export class ClaimRun implements Armable, ContextSource {
       throw new ValidationError('extendLease(ms)', `expected a positive finite number of ms, got ${String(ms)}`, 'pass how long, from now, the work may still take');
     }
     if (this.#state !== 'processing') throw this.#abortReason ?? new LeaseLostError();
-    this.#deadlineMono = Math.max(this.#deadlineMono, monotonicNow() + ms);
-    const leaseMs = Math.max(this.#leaseMs, ms);
-    while (this.#renewing !== undefined) await this.#renewing;
+    const timing = this.#time();
+    timing.deadlineMono = Math.max(timing.deadlineMono, monotonicNow() + ms);
+    const leaseMs = Math.max(timing.leaseMs, ms);
+    while (timing.renewing !== undefined) await timing.renewing;
     if (this.#state !== 'processing') throw this.#abortReason ?? new LeaseLostError();
     await this.#renew(leaseMs);
     if (this.#state === 'processing') this.#schedule();
+  }
+
+  /** The run's timing, made now if it was not needed before (with the values it would have had from the start). */
+  #time(): RunTiming {
+    return (this.#timing ??= new RunTiming(this.#startedMono, this.#deps.settings, this.#claim.leaseExpiresAt));
   }
 
   /** True when the claim was already over at start (the processor is not called then). */
@@ -220,7 +244,7 @@ export class ClaimRun implements Armable, ContextSource {
       const now = this.#deps.clock.now();
       const plan = value === undefined || value === null ? ackAll(this.#claim.messages) : fromOutcomes(this.#claim.messages, value, this.#deps.settings.retry, now, this.#deps.random);
       this.#processorReturned();
-      void this.#settle(plan, false, now);
+      this.#settle(plan, false, now);
     } else this.#onLateReturn();
   }
 
@@ -228,7 +252,7 @@ export class ClaimRun implements Armable, ContextSource {
     if (this.#state === 'processing') {
       this.#processorReturned();
       const now = this.#deps.clock.now();
-      void this.#settle(failAll(this.#claim.messages, error, this.#deps.settings.retry, now, this.#deps.random), false, now);
+      this.#settle(failAll(this.#claim.messages, error, this.#deps.settings.retry, now, this.#deps.random), false, now);
     } else this.#onLateReturn();
   }
 
@@ -237,11 +261,11 @@ export class ClaimRun implements Armable, ContextSource {
     const { lifecycle, queue, consumerId, clock } = this.#deps;
     const at = clock.now();
     if (lifecycle.has('processor.overrun')) {
-      lifecycle.emit('processor.overrun', { queue, consumerId, messages: this.#claim.messages, overrunMs: at - this.#interruptedAt, at });
+      lifecycle.emit('processor.overrun', { queue, consumerId, messages: this.#claim.messages, overrunMs: at - (this.#timing?.interruptedAt ?? 0), at });
     }
     const overran = this.#state === 'overrunning';
     this.#processorReturned();
-    if (overran) void this.#settle(this.#timeoutPlan(), true);
+    if (overran) this.#settle(this.#timeoutPlan(), true);
   }
 
   #timeoutPlan(): PlannedSettlement {
@@ -251,7 +275,7 @@ export class ClaimRun implements Armable, ContextSource {
 
   #interrupt(reason: Error): void {
     if (this.#abortReason !== undefined) return;
-    this.#interruptedAt = this.#deps.clock.now();
+    this.#time().interruptedAt = this.#deps.clock.now();
     this.#abortReason = reason;
     this.#controller?.abort(reason);
   }
@@ -261,38 +285,43 @@ export class ClaimRun implements Armable, ContextSource {
     this.#clearTimer();
     const state = this.#state;
     if (state === 'done') return;
-    let at = this.#leaseEnd;
-    if (state === 'processing') at = Math.min(at, this.#deadlineMono);
-    if (state !== 'settling' && this.#deps.renewLeases && this.#renewing === undefined) at = Math.min(at, this.#renewAt);
-    this.#timerAt = at;
-    this.#timer = setTimeout(() => this.#onTimer(), Math.max(0, at - monotonicNow()));
+    const timing = this.#time();
+    let at = timing.leaseEnd;
+    if (state === 'processing') at = Math.min(at, timing.deadlineMono);
+    if (state !== 'settling' && this.#deps.renewLeases && timing.renewing === undefined) at = Math.min(at, timing.renewAt);
+    timing.timerAt = at;
+    timing.timer = setTimeout(() => this.#onTimer(), Math.max(0, at - monotonicNow()));
   }
 
   #clearTimer(): void {
-    if (this.#timer !== undefined) clearTimeout(this.#timer);
-    this.#timer = undefined;
+    const timing = this.#timing;
+    if (timing?.timer === undefined) return;
+    clearTimeout(timing.timer);
+    timing.timer = undefined;
   }
 
   #onTimer(): void {
-    this.#timer = undefined;
+    const timing = this.#time();
+    timing.timer = undefined;
     if (this.#state === 'done') return;
     // A timer never fires early by the time it was set for (fake timers included).
-    const now = Math.max(monotonicNow(), this.#timerAt);
-    if (now >= this.#leaseEnd) return this.#onLeaseEnded();
-    if (this.#state === 'processing' && now >= this.#deadlineMono) this.#onTimeout();
-    if (this.active && this.#deps.renewLeases && this.#renewing === undefined && now >= this.#renewAt) {
-      this.#renew(this.#leaseMs).catch(() => undefined);
+    const now = Math.max(monotonicNow(), timing.timerAt);
+    if (now >= timing.leaseEnd) return this.#onLeaseEnded();
+    if (this.#state === 'processing' && now >= timing.deadlineMono) this.#onTimeout();
+    if (this.active && this.#deps.renewLeases && timing.renewing === undefined && now >= timing.renewAt) {
+      this.#renew(timing.leaseMs).catch(() => undefined);
     }
     this.#schedule();
   }
 
   /** By core's clock the lease is over: no renewal saved it in time (failing, hanging) or none was possible. */
   #onLeaseEnded(): void {
-    if (this.#state === 'settling' && this.#renewing === undefined) {
+    const timing = this.#time();
+    if (this.#state === 'settling' && timing.renewing === undefined) {
       this.#reportFailure('settle', new Error(`[mqkit] settle() of claim ${this.#claim.id} did not answer before its lease ended; its messages come back when the lease expires`), undefined);
       return this.#finish(INTERRUPTED);
     }
-    const renewing = this.#renewing !== undefined ? ' (a renewal sent earlier has not answered)' : this.#renewFailures > 0 ? ` (the last ${this.#renewFailures} renewals failed)` : '';
+    const renewing = timing.renewing !== undefined ? ' (a renewal sent earlier has not answered)' : timing.renewFailures > 0 ? ` (the last ${timing.renewFailures} renewals failed)` : '';
     this.#onLeaseLost(new LeaseLostError(`lease of claim ${this.#claim.id} ran out by this consumer's clock${renewing}; the outcome is discarded and the messages will be delivered again`));
   }
 
@@ -308,13 +337,14 @@ export class ClaimRun implements Armable, ContextSource {
       this.#state = 'overrunning';
       this.#timedOut = error;
     } else {
-      void this.#settle(this.#timeoutPlan(), true);
+      this.#settle(this.#timeoutPlan(), true);
     }
   }
 
   /** Renews the lease (automatic renewal, or `extendLease`): one at a time; a lost lease ends the run. */
   #renew(leaseMs: number): Promise<void> {
     const { receiver, lifecycle, queue, consumerId, clock } = this.#deps;
+    const timing = this.#time();
     const sentAt = monotonicNow();
     let call: Promise<number>;
     try {
@@ -324,34 +354,34 @@ export class ClaimRun implements Armable, ContextSource {
     }
     const renewal = call.then(
       (expiresAt) => {
-        this.#renewing = undefined;
+        timing.renewing = undefined;
         if (this.#state === 'done') return;
-        this.#leaseMs = leaseMs;
-        this.#leaseEnd = Math.max(this.#leaseEnd, leaseEnd(sentAt, leaseMs));
-        this.#renewAt = nextRenewal(sentAt, leaseMs);
-        this.#renewFailures = 0;
-        if (typeof expiresAt === 'number') this.#leaseExpiresAt = expiresAt;
+        timing.leaseMs = leaseMs;
+        timing.leaseEnd = Math.max(timing.leaseEnd, leaseEnd(sentAt, leaseMs));
+        timing.renewAt = nextRenewal(sentAt, leaseMs);
+        timing.renewFailures = 0;
+        if (typeof expiresAt === 'number') timing.leaseExpiresAt = expiresAt;
         if (lifecycle.has('lease.renewed')) {
           lifecycle.emit('lease.renewed', { queue, kind: 'claim', resource: this.#claim.id, owner: consumerId, token: this.#claim.token, at: clock.now() });
         }
-        if (this.#timer !== undefined) this.#schedule();
+        if (timing.timer !== undefined) this.#schedule();
       },
       (error: unknown) => {
-        this.#renewing = undefined;
+        timing.renewing = undefined;
         if (this.#state === 'done') throw error;
         if (isMqkitError(error, ErrorCode.LeaseLost)) {
           this.#onLeaseLost(error);
         } else {
-          this.#renewFailures++;
-          const retryInMs = renewalBackoff(this.#renewFailures, this.#leaseMs);
-          this.#renewAt = monotonicNow() + retryInMs;
+          timing.renewFailures++;
+          const retryInMs = renewalBackoff(timing.renewFailures, timing.leaseMs);
+          timing.renewAt = monotonicNow() + retryInMs;
           this.#reportFailure('renew', error, this.active ? retryInMs : undefined);
-          if (this.#timer !== undefined) this.#schedule();
+          if (timing.timer !== undefined) this.#schedule();
         }
         throw error;
       },
     );
-    this.#renewing = renewal.then(noop, noop);
+    timing.renewing = renewal.then(noop, noop);
     return renewal;
   }
 
@@ -365,32 +395,71 @@ export class ClaimRun implements Armable, ContextSource {
     this.#finish(INTERRUPTED);
   }
 
-  /** `now`: when the outcome was decided; events of a settlement done at once carry it. */
-  async #settle(decided: PlannedSettlement, interrupted: boolean, now?: number): Promise<void> {
+  /**
+   * Applies the decided outcome (after any renewal in flight has answered). `now`: when the
+   * outcome was decided; events of a settlement done at once carry it.
+   */
+  #settle(decided: PlannedSettlement, interrupted: boolean, now?: number): void {
     this.#state = 'settling';
-    const { receiver, lifecycle, queue, consumerId, clock, settings, perMessageSettle } = this.#deps;
+    const { settings, perMessageSettle } = this.#deps;
     const messages = this.#claim.messages;
     let plan = settings.ordered ? orderSafe(decided, messages) : decided;
     if (!perMessageSettle) plan = leadingRun(plan, messages);
-    if (this.#timer !== undefined) this.#schedule(); // now only the lease's end matters
-    if (this.#renewing !== undefined) {
-      await this.#renewing;
-      if (this.#state !== 'settling') return; // the renewal found the lease lost
+    const timing = this.#timing;
+    if (timing?.timer !== undefined) this.#schedule(); // now only the lease's end matters
+    if (timing?.renewing !== undefined) {
+      void timing.renewing.then(() => {
+        if (this.#state === 'settling') this.#send(plan, interrupted, now); // otherwise the renewal found the lease lost
+      });
+      return;
     }
-    const outcome = await settleWithRetry({
-      receiver,
+    this.#send(plan, interrupted, now);
+  }
+
+  /** The first try at applying `plan`; if it fails, {@link settleWithRetry} takes over. */
+  #send(plan: PlannedSettlement, interrupted: boolean, now: number | undefined): void {
+    let call: PromiseLike<unknown>;
+    try {
+      call = this.#deps.receiver.settle(this.#claim, plan);
+    } catch (error) {
+      call = Promise.reject(error);
+    }
+    Promise.resolve(call).then(
+      (result) => {
+        // Not settling any more: the lease ended while the settlement was in flight; it is given up.
+        if (this.#state === 'settling') this.#applied(plan, interrupted, now, lostIds(result));
+      },
+      (error: unknown) => {
+        if (this.#state !== 'settling') return;
+        void settleWithRetry(this.#retries(plan), { error }).then((outcome) => this.#afterRetries(outcome, plan, interrupted, now));
+      },
+    );
+  }
+
+  #retries(plan: PlannedSettlement): SettleAttempts {
+    return {
+      receiver: this.#deps.receiver,
       claim: this.#claim,
       settlement: plan,
-      until: () => this.#leaseEnd,
+      until: () => this.#time().leaseEnd,
       wanted: () => this.#state === 'settling',
       onFailure: (error, retryInMs) => this.#reportFailure('settle', error, retryInMs),
-    });
+    };
+  }
+
+  #afterRetries(outcome: SettleOutcome, plan: PlannedSettlement, interrupted: boolean, now: number | undefined): void {
     if (outcome.kind === 'abandoned') return;
     if (outcome.kind === 'lost') return this.#onLeaseLost(outcome.error);
     if (outcome.kind === 'gave-up') return this.#finish(INTERRUPTED);
-    if (outcome.lost.length > 0) {
-      this.#onPartialLoss(outcome.lost);
-      plan = withoutLost(plan, outcome.lost);
+    this.#applied(plan, interrupted, now, outcome.lost);
+  }
+
+  /** The settlement was applied (`lost`: messages a per-message-fenced backend no longer held): report it and end. */
+  #applied(plan: PlannedSettlement, interrupted: boolean, now: number | undefined, lost: readonly string[]): void {
+    const { lifecycle, queue, consumerId, clock } = this.#deps;
+    if (lost.length > 0) {
+      this.#onPartialLoss(lost);
+      plan = withoutLost(plan, lost);
       interrupted = true;
     }
     const at = now ?? clock.now();
@@ -446,13 +515,19 @@ export class ClaimRun implements Armable, ContextSource {
     this.#clearTimer();
     disarm(this, this.#armTicket);
     if (this.#onClaimAbort !== undefined) this.#claim.signal?.removeEventListener('abort', this.#onClaimAbort);
-    this.#resolveDone(summary);
-    if (this.#returned) this.#resolveFinished();
+    this.#summary = summary;
+    this.#resolveDone?.(summary);
+    if (this.#returned) this.#finishedNow();
   }
 
   #processorReturned(): void {
     this.#returned = true;
-    if (this.#state === 'done') this.#resolveFinished();
+    if (this.#state === 'done') this.#finishedNow();
+  }
+
+  #finishedNow(): void {
+    this.#resolveFinished?.();
+    this.#onFinished?.();
   }
 }
 

@@ -57,7 +57,7 @@ export class QueueConsumer implements Consumer {
         at: clock.now(),
       });
     }
-    for (let i = 0; i < settings.concurrency; i++) void this.#slot(i);
+    for (let i = 0; i < settings.concurrency; i++) this.#startSlot(i);
     this.#signal = signal;
     if (signal) {
       this.#onSignal = () => void this.stopWith('signal', settings.shutdownTimeoutMs);
@@ -87,48 +87,69 @@ export class QueueConsumer implements Consumer {
     return this.#stopping;
   }
 
-  async #slot(index: number): Promise<void> {
-    const { batchSize } = this.#deps.settings;
-    let failures = 0;
-    while (this.#state === 'running') {
-      let claim: Claim | null;
-      try {
-        claim = await this.#receiver.receive(batchSize, this.#fetching.signal);
-        failures = 0;
-      } catch (error) {
-        if (isPermanent(error)) {
-          this.#reportReceiveFailure(error, undefined);
-          void this.stopWith('error', this.#deps.settings.shutdownTimeoutMs, error);
-          break;
-        }
-        failures++;
-        await this.#backoff(error, failures);
-        continue;
-      }
-      if (claim === null) {
-        if (this.#fetching.signal.aborted) break;
-        // The SPI allows null only on abort; a provider that breaks that rule must not spin this
-        // slot in microtasks and freeze the process: give the event loop a turn first.
-        await new Promise<void>((resolve) => setImmediate(resolve));
-        continue;
-      }
-      this.#busy++;
-      if (this.#state !== 'running') {
-        // Raced with stop(): give the batch back untouched.
-        await this.#giveBack(claim);
-        this.#idle();
-        break;
-      }
-      const run = new ClaimRun(this.#deps, claim);
-      this.#runs[index] = run;
-      run.start();
-      await run.finished;
-      this.#runs[index] = undefined;
-      this.#idle();
-      // Let timers and I/O in after ~10 ms of back-to-back claims (see EventLoopGate).
-      const turn = eventLoopGate.pass();
-      if (turn !== undefined) await turn;
+  /** Starts slot `index`'s loop: receive a claim, run it to the end, again, until the consumer stops. */
+  #startSlot(index: number): void {
+    const slot: Slot = {
+      index,
+      failures: 0,
+      next: () => this.#receiveNext(slot),
+      onClaim: (claim) => this.#onClaim(slot, claim),
+      onReceiveError: (error) => this.#onReceiveError(slot, error),
+      onFinished: () => this.#onRunFinished(slot),
+    };
+    this.#receiveNext(slot);
+  }
+
+  #receiveNext(slot: Slot): void {
+    if (this.#state !== 'running') return;
+    let receiving: Promise<Claim | null>;
+    try {
+      receiving = this.#receiver.receive(this.#deps.settings.batchSize, this.#fetching.signal);
+    } catch (error) {
+      receiving = Promise.reject(error);
     }
+    Promise.resolve(receiving).then(slot.onClaim, slot.onReceiveError);
+  }
+
+  #onReceiveError(slot: Slot, error: unknown): void {
+    if (isPermanent(error)) {
+      this.#reportReceiveFailure(error, undefined);
+      void this.stopWith('error', this.#deps.settings.shutdownTimeoutMs, error);
+      return;
+    }
+    slot.failures++;
+    void this.#backoff(error, slot.failures).then(slot.next);
+  }
+
+  #onClaim(slot: Slot, claim: Claim | null): void {
+    slot.failures = 0;
+    if (claim === null) {
+      if (this.#fetching.signal.aborted) return;
+      // The SPI allows null only on abort; a provider that breaks that rule must not spin this
+      // slot in microtasks and freeze the process: give the event loop a turn first.
+      setImmediate(slot.next);
+      return;
+    }
+    this.#busy++;
+    if (this.#state !== 'running') {
+      // Raced with stop(): give the batch back untouched.
+      void this.#giveBack(claim).then(() => this.#idle());
+      return;
+    }
+    const run = new ClaimRun(this.#deps, claim, slot.onFinished);
+    this.#runs[slot.index] = run;
+    run.start();
+  }
+
+  /** The slot's run is finished (settled and its processor returned): on to the next claim. */
+  #onRunFinished(slot: Slot): void {
+    const startedMono = this.#runs[slot.index]!.startedMono;
+    this.#runs[slot.index] = undefined;
+    this.#idle();
+    // Let timers and I/O in after ~10 ms of back-to-back claims (see EventLoopGate).
+    const turn = eventLoopGate.pass(startedMono);
+    if (turn !== undefined) void turn.then(slot.next);
+    else this.#receiveNext(slot);
   }
 
   #idle(): void {
@@ -204,6 +225,20 @@ export class QueueConsumer implements Consumer {
     this.onStopped(this);
     this.#resolveStopped(reason);
   }
+}
+
+/**
+ * One concurrency slot's loop, driven by callbacks made once per slot: an async loop would make
+ * two awaits (and their closures and promises) per claim, which is most of what a small claim costs.
+ */
+interface Slot {
+  readonly index: number;
+  /** Receive failures in a row. */
+  failures: number;
+  readonly next: () => void;
+  readonly onClaim: (claim: Claim | null) => void;
+  readonly onReceiveError: (error: unknown) => void;
+  readonly onFinished: () => void;
 }
 
 /** A receive failure no retry can heal: the provider marked it `retryable: false`. */

@@ -5,13 +5,31 @@ import type { MessageRecord } from './record.js';
 /**
  * A leased batch. The object core holds is the object the store tracks, so fencing is an identity
  * check: only a claim whose node is in its store's list of live claims may settle or renew.
+ * `id` and `token` are made when read (core reads them for lease events and error messages only):
+ * two strings per claim are a good part of what a one-message claim costs.
  */
-export interface MemoryClaim extends Claim {
-  readonly records: readonly MessageRecord[];
-  readonly messages: Message[];
-  leaseExpiresAt: number;
+export class MemoryClaim implements Claim {
   /** Its place among the store's live claims; no longer in that list once settled or expired. */
-  node: ListNode<MemoryClaim> | undefined;
-  /** The provider instance that took it (a crashed instance's claims are left to expire). */
-  readonly owner: object;
+  node: ListNode<MemoryClaim> | undefined = undefined;
+  readonly shardId: undefined = undefined;
+
+  constructor(
+    /** The queue's name, for the id. */
+    private readonly queue: string,
+    /** The claim's number in its queue, from 1. */
+    private readonly seq: number,
+    readonly records: readonly MessageRecord[],
+    readonly messages: Message[],
+    public leaseExpiresAt: number,
+    /** The provider instance that took it (a crashed instance's claims are left to expire). */
+    readonly owner: object,
+  ) {}
+
+  get id(): string {
+    return `${this.queue}#${this.seq}`;
+  }
+
+  get token(): string {
+    return String(this.seq);
+  }
 }

@@ -15,7 +15,7 @@ import { DedupeIndex } from './dedupe-index.js';
 import { Deque } from './deque.js';
 import { KeyOrder } from './key-order.js';
 import { LinkedList } from './linked-list.js';
-import type { MemoryClaim } from './memory-claim.js';
+import { MemoryClaim } from './memory-claim.js';
 import { MinHeap } from './min-heap.js';
 import { byRunAt, deliver, MessageRecord } from './record.js';
 import type { TakeContext } from './take-context.js';
@@ -143,10 +143,13 @@ export class QueueStore {
    */
   take(max: number, context: TakeContext): MemoryClaim | null {
     const now = this.now();
-    const records: MessageRecord[] = [];
-    const messages: Message[] = [];
+    // Sized for what is there: a growing array starts with room for 16, mostly empty for small claims.
+    const size = Math.min(max, this.#ready.length);
+    const records = new Array<MessageRecord>(size);
+    const messages = new Array<Message>(size);
+    let taken = 0;
     let dropped = false;
-    while (records.length < max) {
+    while (taken < max) {
       const record = this.#ready.shift();
       if (record === undefined) break;
       const m = record.message;
@@ -163,7 +166,7 @@ export class QueueStore {
         context.onPoisonPill(letter, now);
         continue;
       }
-      if (record.abandoned && records.length > 0) {
+      if (record.abandoned && taken > 0) {
         this.#ready.unshift(record); // next claim, alone
         break;
       }
@@ -171,26 +174,19 @@ export class QueueStore {
       const alone = record.abandoned;
       record.attempt++;
       record.abandoned = false;
-      records.push(record);
-      messages.push(deliver(record, maxAttempts));
+      records[taken] = record;
+      messages[taken] = deliver(record, maxAttempts);
+      taken++;
       if (alone) break;
     }
-    if (records.length === 0) {
+    if (taken === 0) {
       if (dropped) this.signals.roomFreed();
       return null;
     }
-    const claim: MemoryClaim = {
-      id: `${this.name}#${++this.#claimSeq}`,
-      token: String(this.#claimSeq),
-      records,
-      messages,
-      leaseExpiresAt: now + context.leaseMs,
-      node: undefined,
-      owner: context.owner,
-      shardId: undefined,
-    };
+    if (taken < size) records.length = messages.length = taken;
+    const claim = new MemoryClaim(this.name, ++this.#claimSeq, records, messages, now + context.leaseMs, context.owner);
     claim.node = this.#claims.add(claim);
-    this.#inFlight += records.length;
+    this.#inFlight += taken;
     this.signals.leased(claim.leaseExpiresAt);
     this.signals.roomFreed();
     return claim;
@@ -220,12 +216,16 @@ export class QueueStore {
   settle(claim: MemoryClaim, settlement: Settlement): void {
     this.#assertLive(claim);
     this.#unclaim(claim);
-    const now = this.now();
     const { records } = claim;
     if (settlement.ack === claim.messages) {
-      for (let i = 0; i < records.length; i++) this.#finish(records[i]!, now);
+      // All acked (the common case): the time matters only to release dedupe keys.
+      let now: number | undefined;
+      for (let i = 0; i < records.length; i++) {
+        const record = records[i]!;
+        this.#finish(record, record.message.dedupeKey === undefined ? 0 : (now ??= this.now()));
+      }
     } else {
-      this.#settleEach(claim, settlement, now);
+      this.#settleEach(claim, settlement, this.now());
     }
     this.signals.ready();
   }
