@@ -1,5 +1,5 @@
 import type { Claim, DeadLetter, Message, Receiver, ReceiverOptions, Settlement } from '@mqkit/core';
-import { LinkedList, type ListNode } from './store/linked-list.js';
+import { LinkedList, type Linked } from './store/linked-list.js';
 import type { MemoryClaim } from './store/memory-claim.js';
 import type { MemoryQueue } from './store/memory-queue.js';
 import type { Waiter } from './store/receive-waiters.js';
@@ -18,10 +18,9 @@ export interface ReceiverHost {
 const SETTLED: Promise<void> = Promise.resolve();
 
 /** A receive call waiting for messages. */
-interface Pending {
+interface Pending extends Linked<Pending> {
   readonly signal: AbortSignal;
   readonly waiter: Waiter;
-  node: ListNode<Pending> | undefined;
   finish(claim: MemoryClaim | null): void;
 }
 
@@ -63,14 +62,16 @@ export class MemoryReceiver implements Receiver, TakeContext {
       const entry: Pending = {
         signal,
         waiter: { max, context: this, active: this.host.alive, resolve: (claim: MemoryClaim) => entry.finish(claim) },
-        node: undefined,
+        list: undefined,
+        prev: undefined,
+        next: undefined,
         finish: (claim) => {
           entry.waiter.active = false;
-          if (entry.node !== undefined) this.#waiting.remove(entry.node);
+          this.#waiting.remove(entry);
           resolve(claim);
         },
       };
-      entry.node = this.#waiting.add(entry);
+      this.#waiting.add(entry);
       // A crashed provider's receivers never get messages again; they just wait for their signal.
       if (entry.waiter.active) this.store.wait(entry.waiter);
     });

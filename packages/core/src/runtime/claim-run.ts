@@ -14,7 +14,7 @@ import { lostIds, settleWithRetry, type SettleAttempts, type SettleOutcome } fro
 import type { ConsumeSettings } from './consume-settings.js';
 import { leaseEnd, nextRenewal, renewalBackoff } from './lease-timing.js';
 import { ackAll, failAll, fromOutcomes, releaseAll, type PlannedSettlement } from './outcome-settlement.js';
-import { mqkitAwaitProcessor, mqkitInvokeProcessor, type ProcessorAnswer } from './processor-frame.js';
+import { mqkitAwaitProcessor, mqkitInvokeProcessor, type ProcessorAnswerSink } from './processor-frame.js';
 import { armSoon, disarm, type Armable } from './run-arming.js';
 import { RunContext, type ContextSource } from './run-context.js';
 import { RunTiming } from './run-timing.js';
@@ -70,7 +70,7 @@ export const INTERRUPTED: ClaimSummary = Object.freeze({ acked: 0, retried: 0, d
  */
 type RunState = 'processing' | 'overrunning' | 'settling' | 'done';
 
-export class ClaimRun implements Armable, ContextSource, ProcessorAnswer {
+export class ClaimRun implements Armable, ContextSource, ProcessorAnswerSink {
   #state: RunState = 'processing';
   readonly #deps: ClaimRunDeps;
   readonly #claim: Claim;
@@ -90,18 +90,15 @@ export class ClaimRun implements Armable, ContextSource, ProcessorAnswer {
   #onClaimAbort: (() => void) | undefined;
   /** Its place in this turn's list of runs to arm (see {@link armSoon}). */
   #armTicket = -1;
-  /** How it ended, once `done`. */
+  /** How it ended, once `done` (made from `#appliedPlan` when asked, if the settlement was applied). */
   #summary: ClaimSummary | undefined;
-  #done: Promise<ClaimSummary> | undefined;
-  #resolveDone: ((summary: ClaimSummary) => void) | undefined;
-  #finished: Promise<void> | undefined;
-  #resolveFinished: (() => void) | undefined;
+  /** The settlement it applied, once done that way, and whether part of it was lost. */
+  #appliedPlan: PlannedSettlement | undefined;
+  #appliedInterrupted = false;
+  /** The `done` and `finished` promises, made when asked for. */
+  #waiters: RunWaiters | undefined;
   /** Told (synchronously) when the run is finished: its consumer's slot is free again. */
   readonly #onFinished: (() => void) | undefined;
-  /** @internal Where `mqkitAwaitProcessor` puts the processor's answer (see {@link ProcessorAnswer}). */
-  answer: unknown = undefined;
-  /** @internal The answer is what the processor threw. */
-  threw = false;
 
   constructor(deps: ClaimRunDeps, claim: Claim, onFinished?: () => void) {
     this.#deps = deps;
@@ -113,19 +110,20 @@ export class ClaimRun implements Armable, ContextSource, ProcessorAnswer {
 
   /** Resolves when the claim is settled, fenced off or given up. */
   get done(): Promise<ClaimSummary> {
-    if (this.#done === undefined) {
-      const summary = this.#summary;
-      this.#done = summary !== undefined ? Promise.resolve(summary) : new Promise((resolve) => (this.#resolveDone = resolve));
+    const waiters = (this.#waiters ??= new RunWaiters());
+    if (waiters.done === undefined) {
+      waiters.done = this.#state === 'done' ? Promise.resolve(this.#summaryNow()) : new Promise((resolve) => (waiters.resolveDone = resolve));
     }
-    return this.#done;
+    return waiters.done;
   }
 
   /** Resolves when the claim is done and the processor has returned: the concurrency slot is free again. */
   get finished(): Promise<void> {
-    if (this.#finished === undefined) {
-      this.#finished = this.#state === 'done' && this.#returned ? Promise.resolve() : new Promise((resolve) => (this.#resolveFinished = resolve));
+    const waiters = (this.#waiters ??= new RunWaiters());
+    if (waiters.finished === undefined) {
+      waiters.finished = this.#state === 'done' && this.#returned ? Promise.resolve() : new Promise((resolve) => (waiters.resolveFinished = resolve));
     }
-    return this.#finished;
+    return waiters.finished;
   }
 
   /** The processor has not been answered for yet (it runs, or it overran its deadline). */
@@ -154,16 +152,16 @@ export class ClaimRun implements Armable, ContextSource, ProcessorAnswer {
       return;
     }
     if (result !== undefined && result !== null && typeof (result as PromiseLike<unknown>).then === 'function') {
-      void mqkitAwaitProcessor(result as PromiseLike<ProcessorResult>, this).then(ClaimRun.#answered);
+      void mqkitAwaitProcessor(result as PromiseLike<ProcessorResult>, this);
     } else {
       this.#onProcessorResult(result as ProcessorResult);
     }
   }
 
-  /** The processor's promise settled: its answer is on the run. */
-  static #answered(this: void, run: ClaimRun): void {
-    if (run.threw) run.#onProcessorError(run.answer);
-    else run.#onProcessorResult(run.answer as ProcessorResult);
+  /** The processor's promise settled (called by `mqkitAwaitProcessor`). */
+  answered(answer: unknown, threw: boolean): void {
+    if (threw) this.#onProcessorError(answer);
+    else this.#onProcessorResult(answer as ProcessorResult);
   }
 
   /** Monotonic ms at which the run started. */
@@ -469,7 +467,11 @@ export class ClaimRun implements Armable, ContextSource, ProcessorAnswer {
     if (plan.ack.length > 0 && lifecycle.has('message.processed')) {
       lifecycle.emit('message.processed', { queue, consumerId, messages: plan.ack, durationMs: at - this.#startedAt, at });
     }
-    for (const failure of plan.failures) {
+    // Index loops: `for…of` over the frozen empty arrays of an all-ack plan allocated an iterator
+    // and its results on every claim (V8 did not optimise them away).
+    const { failures, deadLetter } = plan;
+    for (let i = 0; i < failures.length; i++) {
+      const failure = failures[i]!;
       const { message, error } = failure;
       const willRetry = failure.reason === undefined;
       if (lifecycle.has('message.failed') && (willRetry || failure.reason !== 'explicit')) {
@@ -477,12 +479,15 @@ export class ClaimRun implements Armable, ContextSource, ProcessorAnswer {
       }
       if (willRetry && lifecycle.has('message.retried')) lifecycle.emit('message.retried', { queue, message, delayMs: failure.delayMs ?? 0, at });
     }
-    for (const dead of plan.deadLetter) {
+    for (let i = 0; i < deadLetter.length; i++) {
+      const dead = deadLetter[i]!;
       if (lifecycle.has('message.dead-lettered')) {
         lifecycle.emit('message.dead-lettered', { queue, message: dead.message, reason: dead.reason, error: dead.error, at });
       }
     }
-    this.#finish({ acked: plan.ack.length, retried: plan.retry.length, deadLettered: plan.deadLetter.length, interrupted });
+    this.#appliedPlan = plan;
+    this.#appliedInterrupted = interrupted;
+    this.#finish(undefined);
   }
 
   #onPartialLoss(lost: readonly string[]): void {
@@ -510,14 +515,24 @@ export class ClaimRun implements Armable, ContextSource, ProcessorAnswer {
     }
   }
 
-  #finish(summary: ClaimSummary): void {
+  /** `summary`: how it ended, or `undefined` when it applied `#appliedPlan` (the summary is made from that when asked). */
+  #finish(summary: ClaimSummary | undefined): void {
     this.#state = 'done';
     this.#clearTimer();
     disarm(this, this.#armTicket);
     if (this.#onClaimAbort !== undefined) this.#claim.signal?.removeEventListener('abort', this.#onClaimAbort);
     this.#summary = summary;
-    this.#resolveDone?.(summary);
+    this.#waiters?.resolveDone?.(this.#summaryNow());
     if (this.#returned) this.#finishedNow();
+  }
+
+  /** How the run ended (it is done). */
+  #summaryNow(): ClaimSummary {
+    if (this.#summary === undefined) {
+      const plan = this.#appliedPlan!;
+      this.#summary = { acked: plan.ack.length, retried: plan.retry.length, deadLettered: plan.deadLetter.length, interrupted: this.#appliedInterrupted };
+    }
+    return this.#summary;
   }
 
   #processorReturned(): void {
@@ -526,9 +541,17 @@ export class ClaimRun implements Armable, ContextSource, ProcessorAnswer {
   }
 
   #finishedNow(): void {
-    this.#resolveFinished?.();
+    this.#waiters?.resolveFinished?.();
     this.#onFinished?.();
   }
+}
+
+/** A run's `done` and `finished` promises, made only for whoever asks (a pull, a shutdown, a test). */
+class RunWaiters {
+  done: Promise<ClaimSummary> | undefined = undefined;
+  resolveDone: ((summary: ClaimSummary) => void) | undefined = undefined;
+  finished: Promise<void> | undefined = undefined;
+  resolveFinished: (() => void) | undefined = undefined;
 }
 
 function withoutLost(plan: PlannedSettlement, lost: readonly string[]): PlannedSettlement {

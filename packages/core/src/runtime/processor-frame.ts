@@ -16,31 +16,44 @@ export function mqkitInvokeProcessor(processor: Processor, messages: readonly Me
   return processor(messages, ctx);
 }
 
-/** Where {@link mqkitAwaitProcessor} puts a processor's answer: its value, or what it threw. */
-export interface ProcessorAnswer {
-  answer: unknown;
-  threw: boolean;
+/** Told a processor's answer: its value, or what it threw. */
+export interface ProcessorAnswerSink {
+  answered(answer: unknown, threw: boolean): void;
 }
 
 /**
- * Awaits a processor's promise (its code after each await runs under this frame), puts the
- * answer on `to` and resolves to `to`. Nothing else runs under this frame: what the caller does
- * with the answer must not look like the processor's own code to `calledFromProcessor` (listeners
- * may call `consumer.stop()`), so the caller reads it in a `then` of the promise returned here —
- * one handler for all runs, instead of two closures per run.
+ * Core's own code running under a processor's frame: the answer handling that
+ * {@link mqkitAwaitProcessor} calls (how many levels deep). What runs then — core, a provider's
+ * settle, a lifecycle listener they call — is not the processor, whatever the stack says.
  */
-export async function mqkitAwaitProcessor<T extends ProcessorAnswer>(result: PromiseLike<ProcessorResult>, to: T): Promise<T> {
+let handlingAnswer = 0;
+
+/**
+ * Awaits a processor's promise (its code after each await runs under this frame) and hands the
+ * answer to `sink` at once, still under this frame: one continuation per claim instead of another
+ * promise and `then` to leave the frame first. {@link calledFromProcessor} knows that code is
+ * not the processor's.
+ */
+export async function mqkitAwaitProcessor(result: PromiseLike<ProcessorResult>, sink: ProcessorAnswerSink): Promise<void> {
+  let answer: unknown;
+  let threw = false;
   try {
-    to.answer = await result;
+    answer = await result;
   } catch (error) {
-    to.answer = error;
-    to.threw = true;
+    answer = error;
+    threw = true;
   }
-  return to;
+  handlingAnswer++;
+  try {
+    sink.answered(answer, threw);
+  } finally {
+    handlingAnswer--;
+  }
 }
 
 /** True when the caller runs inside a processor's call chain. */
 export function calledFromProcessor(): boolean {
+  if (handlingAnswer > 0) return false;
   const limit = Error.stackTraceLimit;
   Error.stackTraceLimit = 200;
   try {

@@ -101,6 +101,21 @@ describe('stop() from inside a processor ("process this one, then stop")', () =>
     expect((await queue.stats('q')).ready).toBe(1); // the other message was not fetched
   });
 
+  it('from a listener of an event raised while core handles a processor\'s answer, stop() waits for the drain', async () => {
+    const { queue } = await open();
+    await queue.publish('q', { payload: 1 });
+    let stateWhenStopResolved: string | undefined;
+    // The processor outlives its 20 ms timeout; its late return raises processor.overrun from the
+    // code that handles its answer (under the processor's frame).
+    const consumer = queue.consume('q', () => sleep(60), { timeoutMs: 20, shutdownTimeoutMs: 5_000 });
+    queue.lifecycle.add({
+      'processor.overrun': () => void consumer.stop().then(() => (stateWhenStopResolved = consumer.state)),
+    });
+    expect(await consumer.stopped).toBe('stop');
+    await until(() => stateWhenStopResolved !== undefined);
+    expect(stateWhenStopResolved).toBe('stopped');
+  });
+
   it('from outside, stop() still waits for the in-flight batch', async () => {
     const { queue, events } = await open();
     await queue.publish('q', { payload: 1 });

@@ -113,7 +113,7 @@ export class QueueStore {
       }
       if (message.explicitId) this.#explicitIds.add(message.id);
       ids[i] = message.id;
-      const record = new MessageRecord(message, ++this.#seq, message.runAt, encoded?.[i]);
+      const record = new MessageRecord(message, ++this.#seq, encoded?.[i]);
       if (record.runAt <= now) this.#ready.push(record);
       else {
         this.#delayed.push(record);
@@ -185,7 +185,7 @@ export class QueueStore {
     }
     if (taken < size) records.length = messages.length = taken;
     const claim = new MemoryClaim(this.name, ++this.#claimSeq, records, messages, now + context.leaseMs, context.owner);
-    claim.node = this.#claims.add(claim);
+    this.#claims.add(claim);
     this.#inFlight += taken;
     this.signals.leased(claim.leaseExpiresAt);
     this.signals.roomFreed();
@@ -279,7 +279,7 @@ export class QueueStore {
         const holder = this.#dedupe.holder(key, now);
         if (holder === undefined || holder === message.id) this.#dedupe.hold(key, message.id);
       }
-      this.#ready.push(new MessageRecord(message, ++this.#seq, now, old.encoded));
+      this.#ready.push(new MessageRecord(message, ++this.#seq, old.encoded));
     }
     if (records.length > 0) this.signals.ready();
     return records.length;
@@ -365,13 +365,14 @@ export class QueueStore {
   }
 
   #assertLive(claim: MemoryClaim): void {
-    if (!this.#claims.holds(claim.node)) {
+    // A claim of another store, or an object that is no memory claim at all, is not held either.
+    if (!this.#claims.holds(claim)) {
       throw new LeaseLostError(undefined, { source: 'memory' });
     }
   }
 
   #unclaim(claim: MemoryClaim): void {
-    this.#claims.remove(claim.node!);
+    this.#claims.remove(claim);
     this.#inFlight -= claim.records.length;
   }
 }

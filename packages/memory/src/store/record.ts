@@ -16,15 +16,28 @@ export class MessageRecord {
   /** Its last lease expired without a settlement: its consumer probably died holding it. */
   abandoned = false;
   lastError: SerializedError | undefined = undefined;
+  /**
+   * When its retry is due, once one was decided; until then it is due at the message's own
+   * `runAt`. (A number field of its own would be one more heap box per stored message.)
+   */
+  #retryAt: number | undefined = undefined;
 
   constructor(
     readonly message: NewMessage,
     /** Publish order, the tiebreak for equal `runAt`. */
     readonly seq: number,
-    public runAt: number,
     /** The payload as JSON text, with `serialization: 'json'`; each delivery parses its own copy. */
     readonly encoded: string | undefined,
   ) {}
+
+  /** When it is due (epoch ms). */
+  get runAt(): number {
+    return this.#retryAt ?? this.message.runAt;
+  }
+
+  set runAt(at: number) {
+    this.#retryAt = at;
+  }
 }
 
 export function byRunAt(a: MessageRecord, b: MessageRecord): boolean {
