@@ -14,7 +14,11 @@ export interface ReceiverHost {
   poisonPill(queue: string, letter: DeadLetter, now: number): void;
 }
 
-/** What every successful settle returns: nothing to say, and nothing to allocate. */
+/**
+ * What every successful settle returns: one shared, fulfilled promise. Nothing to allocate, and
+ * core, once it has seen it fulfilled, carries on at once when it gets it again instead of
+ * waiting a microtask (`ClaimRun#send` in core).
+ */
 const SETTLED: Promise<void> = Promise.resolve();
 
 /** A receive call waiting for messages. */

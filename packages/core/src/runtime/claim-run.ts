@@ -46,6 +46,10 @@ export interface ClaimSummary {
   readonly interrupted: boolean;
 }
 
+/** The last settle() promise seen fulfilled, and its value (see `ClaimRun#send`). */
+let fulfilledSettle: PromiseLike<unknown> | undefined;
+let fulfilledValue: unknown;
+
 /** A claim that ended without its outcome applied. */
 export const INTERRUPTED: ClaimSummary = Object.freeze({ acked: 0, retried: 0, deadLettered: 0, interrupted: true });
 
@@ -414,7 +418,12 @@ export class ClaimRun implements Armable, ContextSource, ProcessorAnswerSink {
     this.#send(plan, interrupted, now);
   }
 
-  /** The first try at applying `plan`; if it fails, {@link settleWithRetry} takes over. */
+  /**
+   * The first try at applying `plan`; if it fails, {@link settleWithRetry} takes over. When the
+   * receiver hands back a promise already seen fulfilled (the memory provider returns one shared
+   * promise for every settlement it applied at once), there is nothing to wait for: awaiting it
+   * again could only give the same value, so the run goes on now instead of a microtask later.
+   */
   #send(plan: PlannedSettlement, interrupted: boolean, now: number | undefined): void {
     let call: PromiseLike<unknown>;
     try {
@@ -422,8 +431,15 @@ export class ClaimRun implements Armable, ContextSource, ProcessorAnswerSink {
     } catch (error) {
       call = Promise.reject(error);
     }
-    Promise.resolve(call).then(
+    if (call === fulfilledSettle) return this.#applied(plan, interrupted, now, lostIds(fulfilledValue));
+    const promise = Promise.resolve(call);
+    promise.then(
       (result) => {
+        // Only a native promise is sure to give the same value every time.
+        if (promise === call) {
+          fulfilledSettle = call;
+          fulfilledValue = result;
+        }
         // Not settling any more: the lease ended while the settlement was in flight; it is given up.
         if (this.#state === 'settling') this.#applied(plan, interrupted, now, lostIds(result));
       },
