@@ -33,3 +33,17 @@ describe('run arming', () => {
     expect([early.armed, late.armed]).toEqual([1, 1]);
   });
 });
+
+describe('run arming, tickets reused within a turn', () => {
+  it('a run that takes the ticket of one finished in the same turn is still armed, the finished one not again', async () => {
+    const [first, second, third] = [armable(), armable(), armable()];
+    const ticket = armSoon(first);
+    disarm(first, ticket); // finished within the turn: its place is free again
+    const again = armSoon(second);
+    expect(again).toBe(ticket);
+    disarm(first, ticket); // a late second disarm of the first run must not remove the second
+    armSoon(third);
+    await turn();
+    expect([first.armed, second.armed, third.armed]).toEqual([0, 1, 1]);
+  });
+});

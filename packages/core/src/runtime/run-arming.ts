@@ -30,7 +30,11 @@ export function armSoon(run: Armable): number {
  * then). A ticket from an earlier turn matches nothing: that turn's list is gone.
  */
 export function disarm(run: Armable, ticket: number): void {
-  if (unarmed[ticket] === run) unarmed[ticket] = undefined;
+  if (unarmed[ticket] !== run) return;
+  unarmed[ticket] = undefined;
+  // Runs mostly finish in the order they started: drop the trailing holes, so a turn of
+  // thousands of one-message claims keeps a list of a few entries instead of growing it to thousands.
+  while (unarmed.length > 0 && unarmed[unarmed.length - 1] === undefined) unarmed.pop();
 }
 
 function armAll(): void {
