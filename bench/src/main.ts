@@ -20,7 +20,7 @@ interface BenchCase {
 }
 
 const settings = readSettings();
-const { publishBatch } = settings;
+const { publishBatch, feed } = settings;
 
 /** batchSize 1 pays a claim per message: it runs N/20 so the whole bench stays short. */
 function memoryCase(c: MemoryCase): BenchCase {
@@ -29,7 +29,7 @@ function memoryCase(c: MemoryCase): BenchCase {
     subject: c.metrics ? 'memory + prometheus' : 'memory end to end',
     config: `batchSize ${c.batchSize} · concurrency ${c.concurrency}`,
     n: c.batchSize === 1 ? Math.max(publishBatch, Math.round(settings.n / 20)) : settings.n,
-    run: (n) => runMemory(c, n, publishBatch),
+    run: (n) => runMemory(c, n, publishBatch, feed),
   };
 }
 
@@ -39,7 +39,7 @@ function fastqCase(concurrency: number): BenchCase {
     subject: 'fastq (bare, no-op)',
     config: `concurrency ${concurrency}`,
     n: settings.n,
-    run: (n) => runFastq(concurrency, n, publishBatch),
+    run: (n) => runFastq(concurrency, n, publishBatch, feed),
   };
 }
 
@@ -92,7 +92,8 @@ async function main(): Promise<number> {
   const startedAt = performance.now();
   console.log(`mqkit bench — ${describeMachine()}`);
   console.log(
-    `N = ${settings.n.toLocaleString('en-US')} per run (batchSize-1 cases: N/20), publish/feed batches of ${publishBatch.toLocaleString('en-US')}, ` +
+    `N = ${settings.n.toLocaleString('en-US')} per run (batchSize-1 cases: N/20), publish/feed batches of ${publishBatch.toLocaleString('en-US')} ` +
+      `(${feed === 'paced' ? 'paced: the next once the last is processed' : 'flood: one event-loop turn between batches, no waiting'}), ` +
       `1 short warm-up + ${settings.reps} measured runs per case (round-robin), median reported${(globalThis as { gc?: unknown }).gc ? ', GC between runs' : ''}`,
   );
   console.log(`${describeLoad()} at the start`);

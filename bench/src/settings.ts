@@ -5,14 +5,23 @@
  * - BENCH_REPS: measured repetitions per config; the median is reported (default 5)
  * - BENCH_PUBLISH_BATCH: messages per publish call / fastq feed (default 10,000)
  * - BENCH_ONLY: comma list of cases to run, e.g. `memory:512x8,fastq:64` (default: all)
+ * - BENCH_FEED: how producers are fed, the same for every case: `paced` (default) or `flood`
  * - BENCH_JSON: write the results as JSON to this path too
  */
+/**
+ * How every case's producer is fed, memory and fastq alike. `paced`: a lot of BENCH_PUBLISH_BATCH,
+ * then wait until it has been processed. `flood`: a lot, one turn of the event loop, the next lot,
+ * without waiting — a consumer slower than the producer then runs behind a backlog of up to N.
+ */
+export type Feed = 'paced' | 'flood';
+
 export interface BenchSettings {
   readonly n: number;
   readonly reps: number;
   readonly publishBatch: number;
   readonly only: ReadonlySet<string> | undefined;
   readonly jsonPath: string | undefined;
+  readonly feed: Feed;
 }
 
 export function readSettings(env: NodeJS.ProcessEnv = process.env): BenchSettings {
@@ -23,7 +32,14 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): BenchSetting
     publishBatch: positiveInt(env.BENCH_PUBLISH_BATCH, 'BENCH_PUBLISH_BATCH', 10_000),
     only: only ? new Set(only.split(',').map((s) => s.trim())) : undefined,
     jsonPath: env.BENCH_JSON || undefined,
+    feed: feedOf(env.BENCH_FEED),
   };
+}
+
+function feedOf(raw: string | undefined): Feed {
+  if (raw === undefined || raw === '' || raw === 'paced') return 'paced';
+  if (raw === 'flood') return 'flood';
+  throw new Error(`BENCH_FEED must be paced or flood, got ${JSON.stringify(raw)}`);
 }
 
 function positiveInt(raw: string | undefined, name: string, fallback: number): number {

@@ -77,8 +77,21 @@ describe('calledFromProcessor', () => {
       seen.push(calledFromProcessor());
     };
     const result = mqkitInvokeProcessor(processor, [], context());
-    await mqkitAwaitProcessor(result as Promise<void>);
+    await mqkitAwaitProcessor(result as Promise<void>, { answered: () => undefined });
     expect(seen).toEqual([true, true]);
+  });
+
+  it('is false in what core runs with the answer under the frame (a provider or listener it calls, say), true again in the processor after', async () => {
+    const seen: boolean[] = [];
+    const processor = async (): Promise<void> => {
+      await new Promise((r) => setTimeout(r, 1));
+      seen.push(calledFromProcessor());
+    };
+    const result = mqkitInvokeProcessor(processor, [], context());
+    await mqkitAwaitProcessor(result as Promise<void>, { answered: () => void seen.push(calledFromProcessor()) });
+    const again = mqkitInvokeProcessor(() => void seen.push(calledFromProcessor()), [], context());
+    expect(again).toBeUndefined();
+    expect(seen).toEqual([true, false, true]);
   });
 
   it('is false in a callback the processor detached (a timer it did not await)', async () => {

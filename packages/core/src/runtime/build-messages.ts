@@ -3,6 +3,7 @@ import { ValidationError } from '../errors/validation-error.js';
 import type { Headers, NewMessage, OutgoingMessage } from '../contracts/message.js';
 import type { IdGenerator } from '../util/ids.js';
 import { describe } from '../util/validate.js';
+import { PlainMessage } from './plain-message.js';
 
 const EMPTY_HEADERS: Headers = Object.freeze({});
 const MAX_KEY_LENGTH = 256;
@@ -30,20 +31,9 @@ function buildOne(queue: string, raw: unknown, index: number, now: number, ids: 
   const m = raw as OutgoingMessage;
   // The common case (only a payload, maybe a type) takes no checks beyond these.
   if (typeof raw === 'object' && raw !== null && m.payload !== undefined && isPlain(m)) {
-    return {
-      id: ids(),
-      explicitId: false,
-      queue,
-      type: m.type === undefined ? 'default' : key(m.type, `messages[${index}].type`),
-      payload: m.payload,
-      createdAt: now,
-      runAt: now,
-      expiresAt: undefined,
-      maxAttempts: undefined,
-      partitionKey: undefined,
-      dedupeKey: undefined,
-      headers: EMPTY_HEADERS,
-    };
+    const id = ids();
+    const type = m.type === undefined ? 'default' : key(m.type, `messages[${index}].type`);
+    return new PlainMessage(id, false, queue, type, m.payload, now, now, undefined, undefined, undefined, undefined, EMPTY_HEADERS);
   }
   const field = `messages[${index}]`;
   if (typeof raw !== 'object' || raw === null) {
@@ -66,20 +56,20 @@ function buildOne(queue: string, raw: unknown, index: number, now: number, ids: 
   if (m.maxAttempts !== undefined && (!Number.isInteger(m.maxAttempts) || m.maxAttempts < 1)) {
     throw new ValidationError(`${field}.maxAttempts`, `expected an integer ≥ 1, got ${describe(m.maxAttempts)}`, 'set maxAttempts to 1 or more, or leave it to the consumer');
   }
-  return {
-    id: m.id === undefined ? ids() : key(m.id, `${field}.id`),
-    explicitId: m.id !== undefined,
+  return new PlainMessage(
+    m.id === undefined ? ids() : key(m.id, `${field}.id`),
+    m.id !== undefined,
     queue,
-    type: m.type === undefined ? 'default' : key(m.type, `${field}.type`),
-    payload: m.payload,
-    createdAt: now,
+    m.type === undefined ? 'default' : key(m.type, `${field}.type`),
+    m.payload,
+    now,
     runAt,
     expiresAt,
-    maxAttempts: m.maxAttempts,
-    partitionKey: m.partitionKey === undefined ? undefined : key(m.partitionKey, `${field}.partitionKey`),
-    dedupeKey: m.dedupeKey === undefined ? undefined : key(m.dedupeKey, `${field}.dedupeKey`),
-    headers: m.headers === undefined ? EMPTY_HEADERS : headers(m.headers, `${field}.headers`),
-  };
+    m.maxAttempts,
+    m.partitionKey === undefined ? undefined : key(m.partitionKey, `${field}.partitionKey`),
+    m.dedupeKey === undefined ? undefined : key(m.dedupeKey, `${field}.dedupeKey`),
+    m.headers === undefined ? EMPTY_HEADERS : headers(m.headers, `${field}.headers`),
+  );
 }
 
 /** Nothing but payload and type set. */

@@ -10,13 +10,14 @@ import type { Logger } from '../util/logger.js';
 import { monotonicNow } from '../util/monotonic.js';
 import type { Claim, Receiver } from '../contracts/provider.js';
 import type { Processor, ProcessorResult } from '../contracts/processor.js';
-import { settleWithRetry } from './claim-settler.js';
+import { lostIds, settleWithRetry, type SettleAttempts, type SettleOutcome } from './claim-settler.js';
 import type { ConsumeSettings } from './consume-settings.js';
 import { leaseEnd, nextRenewal, renewalBackoff } from './lease-timing.js';
 import { ackAll, failAll, fromOutcomes, releaseAll, type PlannedSettlement } from './outcome-settlement.js';
-import { mqkitAwaitProcessor, mqkitInvokeProcessor } from './processor-frame.js';
+import { mqkitAwaitProcessor, mqkitInvokeProcessor, type ProcessorAnswerSink } from './processor-frame.js';
 import { armSoon, disarm, type Armable } from './run-arming.js';
 import { RunContext, type ContextSource } from './run-context.js';
+import { RunTiming } from './run-timing.js';
 import { leadingRun, orderSafe } from './settlement-order.js';
 
 export interface ClaimRunDeps {
@@ -45,6 +46,10 @@ export interface ClaimSummary {
   readonly interrupted: boolean;
 }
 
+/** The last settle() promise seen fulfilled, and its value (see `ClaimRun#send`). */
+let fulfilledSettle: PromiseLike<unknown> | undefined;
+let fulfilledValue: unknown;
+
 /** A claim that ended without its outcome applied. */
 export const INTERRUPTED: ClaimSummary = Object.freeze({ acked: 0, retried: 0, deadLettered: 0, interrupted: true });
 
@@ -61,10 +66,15 @@ export const INTERRUPTED: ClaimSummary = Object.freeze({ acked: 0, retried: 0, d
  * Whatever ends `processing` decides the settlement; a processor result that arrives later is
  * discarded (and reported as an overrun). The concurrency slot stays taken until the processor
  * itself returns (`finished`).
+ *
+ * The hot path — the processor answers within its turn, the first settle succeeds — is one
+ * `then` on the processor's promise and one on the settlement's, and allocates as little as it
+ * can: the timer and lease bookkeeping ({@link RunTiming}) and the `done`/`finished` promises are
+ * made only when something needs them.
  */
 type RunState = 'processing' | 'overrunning' | 'settling' | 'done';
 
-export class ClaimRun implements Armable, ContextSource {
+export class ClaimRun implements Armable, ContextSource, ProcessorAnswerSink {
   #state: RunState = 'processing';
   readonly #deps: ClaimRunDeps;
   readonly #claim: Claim;
@@ -73,47 +83,51 @@ export class ClaimRun implements Armable, ContextSource {
   #abortReason: Error | undefined;
   /** Epoch ms (the injected clock), for events and `ctx.deadline`. */
   readonly #startedAt: number;
-  /** Monotonic ms: every timing decision below uses these. */
+  /** Monotonic ms: every timing decision uses it (through {@link RunTiming}). */
   readonly #startedMono: number;
-  #deadlineMono: number;
-  /** The lease length asked for by the last renewal (never shortened by a later one). */
-  #leaseMs: number;
-  /** By then the lease has surely ended, unless a renewal sent earlier extended it. */
-  #leaseEnd: number;
-  #renewAt: number;
-  #renewFailures = 0;
-  /** The backend's view (information only). */
-  #leaseExpiresAt: number;
-  /** The renewal in flight, if any (never rejects). */
-  #renewing: Promise<void> | undefined;
-  #timer: ReturnType<typeof setTimeout> | undefined;
-  #timerAt = 0;
-  #interruptedAt = 0;
+  /** Deadline, lease and renewal state, made on first need (see {@link RunTiming}). */
+  #timing: RunTiming | undefined;
   /** Overrunning: the timeout to settle once the processor returns. */
   #timedOut: TimeoutError | undefined;
-  #resolveDone!: (summary: ClaimSummary) => void;
-  #resolveFinished!: () => void;
-  /** The processor has returned; with `#state === 'done'` that makes the run `finished`. */
+  /** The processor has returned; with `#state === 'done'` that makes the run finished. */
   #returned = false;
   #onClaimAbort: (() => void) | undefined;
+  /** Its place in this turn's list of runs to arm (see {@link armSoon}). */
+  #armTicket = -1;
+  /** How it ended, once `done` (made from `#appliedPlan` when asked, if the settlement was applied). */
+  #summary: ClaimSummary | undefined;
+  /** The settlement it applied, once done that way, and whether part of it was lost. */
+  #appliedPlan: PlannedSettlement | undefined;
+  #appliedInterrupted = false;
+  /** The `done` and `finished` promises, made when asked for. */
+  #waiters: RunWaiters | undefined;
+  /** Told (synchronously) when the run is finished: its consumer's slot is free again. */
+  readonly #onFinished: (() => void) | undefined;
 
-  /** Resolves when the claim is settled, fenced off or given up. */
-  readonly done: Promise<ClaimSummary>;
-  /** Resolves when the claim is done and the processor has returned: the concurrency slot is free again. */
-  readonly finished: Promise<void>;
-
-  constructor(deps: ClaimRunDeps, claim: Claim) {
+  constructor(deps: ClaimRunDeps, claim: Claim, onFinished?: () => void) {
     this.#deps = deps;
     this.#claim = claim;
     this.#startedAt = deps.clock.now();
     this.#startedMono = monotonicNow();
-    this.#deadlineMono = this.#startedMono + deps.settings.timeoutMs;
-    this.#leaseMs = deps.settings.leaseMs;
-    this.#leaseEnd = leaseEnd(this.#startedMono, this.#leaseMs);
-    this.#renewAt = nextRenewal(this.#startedMono, this.#leaseMs);
-    this.#leaseExpiresAt = claim.leaseExpiresAt;
-    this.done = new Promise((resolve) => (this.#resolveDone = resolve));
-    this.finished = new Promise((resolve) => (this.#resolveFinished = resolve));
+    this.#onFinished = onFinished;
+  }
+
+  /** Resolves when the claim is settled, fenced off or given up. */
+  get done(): Promise<ClaimSummary> {
+    const waiters = (this.#waiters ??= new RunWaiters());
+    if (waiters.done === undefined) {
+      waiters.done = this.#state === 'done' ? Promise.resolve(this.#summaryNow()) : new Promise((resolve) => (waiters.resolveDone = resolve));
+    }
+    return waiters.done;
+  }
+
+  /** Resolves when the claim is done and the processor has returned: the concurrency slot is free again. */
+  get finished(): Promise<void> {
+    const waiters = (this.#waiters ??= new RunWaiters());
+    if (waiters.finished === undefined) {
+      waiters.finished = this.#state === 'done' && this.#returned ? Promise.resolve() : new Promise((resolve) => (waiters.resolveFinished = resolve));
+    }
+    return waiters.finished;
   }
 
   /** The processor has not been answered for yet (it runs, or it overran its deadline). */
@@ -133,7 +147,7 @@ export class ClaimRun implements Armable, ContextSource {
       lifecycle.emit('message.received', { queue, consumerId, messages, at: this.#startedAt });
     }
     if (claim.signal !== undefined && this.#watchClaim(claim.signal)) return;
-    armSoon(this);
+    this.#armTicket = armSoon(this);
     let result: ReturnType<Processor>;
     try {
       result = mqkitInvokeProcessor(processor, messages, new RunContext(this, queue, consumerId, claim.shardId, this.#deps.logger));
@@ -142,29 +156,37 @@ export class ClaimRun implements Armable, ContextSource {
       return;
     }
     if (result !== undefined && result !== null && typeof (result as PromiseLike<unknown>).then === 'function') {
-      mqkitAwaitProcessor(result as PromiseLike<ProcessorResult>).then(
-        (value) => this.#onProcessorResult(value),
-        (error: unknown) => this.#onProcessorError(error),
-      );
+      void mqkitAwaitProcessor(result as PromiseLike<ProcessorResult>, this);
     } else {
       this.#onProcessorResult(result as ProcessorResult);
     }
+  }
+
+  /** The processor's promise settled (called by `mqkitAwaitProcessor`). */
+  answered(answer: unknown, threw: boolean): void {
+    if (threw) this.#onProcessorError(answer);
+    else this.#onProcessorResult(answer as ProcessorResult);
+  }
+
+  /** Monotonic ms at which the run started. */
+  get startedMono(): number {
+    return this.#startedMono;
   }
 
   /** Shutdown deadline passed: abort the processor and give the messages back without counting the attempt. */
   abortForShutdown(): void {
     if (this.#state === 'processing') {
       this.#interrupt(new ShutdownError());
-      void this.#settle(releaseAll(this.#claim.messages), true);
+      this.#settle(releaseAll(this.#claim.messages), true);
     } else if (this.#state === 'overrunning') {
       // It already timed out (an attempt that failed): settle that now instead of waiting for it.
-      void this.#settle(this.#timeoutPlan(), true);
+      this.#settle(this.#timeoutPlan(), true);
     }
   }
 
   /** Start the timer if the run still needs one (see {@link armSoon}). */
   arm(): void {
-    if (this.#state !== 'done' && this.#timer === undefined) this.#schedule();
+    if (this.#state !== 'done' && this.#timing?.timer === undefined) this.#schedule();
   }
 
   /** The processor's signal, made on first use. */
@@ -177,11 +199,11 @@ export class ClaimRun implements Armable, ContextSource {
   }
 
   get leaseExpiresAt(): number {
-    return this.#leaseExpiresAt;
+    return this.#timing?.leaseExpiresAt ?? this.#claim.leaseExpiresAt;
   }
 
   get deadline(): number {
-    return this.#startedAt + (this.#deadlineMono - this.#startedMono);
+    return this.#startedAt + (this.#time().deadlineMono - this.#startedMono);
   }
 
   /** `ctx.extendLease`: waits for a renewal in flight, then renews for at least `ms`. */
@@ -190,12 +212,18 @@ export class ClaimRun implements Armable, ContextSource {
       throw new ValidationError('extendLease(ms)', `expected a positive finite number of ms, got ${String(ms)}`, 'pass how long, from now, the work may still take');
     }
     if (this.#state !== 'processing') throw this.#abortReason ?? new LeaseLostError();
-    this.#deadlineMono = Math.max(this.#deadlineMono, monotonicNow() + ms);
-    const leaseMs = Math.max(this.#leaseMs, ms);
-    while (this.#renewing !== undefined) await this.#renewing;
+    const timing = this.#time();
+    timing.deadlineMono = Math.max(timing.deadlineMono, monotonicNow() + ms);
+    const leaseMs = Math.max(timing.leaseMs, ms);
+    while (timing.renewing !== undefined) await timing.renewing;
     if (this.#state !== 'processing') throw this.#abortReason ?? new LeaseLostError();
     await this.#renew(leaseMs);
     if (this.#state === 'processing') this.#schedule();
+  }
+
+  /** The run's timing, made now if it was not needed before (with the values it would have had from the start). */
+  #time(): RunTiming {
+    return (this.#timing ??= new RunTiming(this.#startedMono, this.#deps.settings, this.#claim.leaseExpiresAt));
   }
 
   /** True when the claim was already over at start (the processor is not called then). */
@@ -218,7 +246,7 @@ export class ClaimRun implements Armable, ContextSource {
       const now = this.#deps.clock.now();
       const plan = value === undefined || value === null ? ackAll(this.#claim.messages) : fromOutcomes(this.#claim.messages, value, this.#deps.settings.retry, now, this.#deps.random);
       this.#processorReturned();
-      void this.#settle(plan, false, now);
+      this.#settle(plan, false, now);
     } else this.#onLateReturn();
   }
 
@@ -226,7 +254,7 @@ export class ClaimRun implements Armable, ContextSource {
     if (this.#state === 'processing') {
       this.#processorReturned();
       const now = this.#deps.clock.now();
-      void this.#settle(failAll(this.#claim.messages, error, this.#deps.settings.retry, now, this.#deps.random), false, now);
+      this.#settle(failAll(this.#claim.messages, error, this.#deps.settings.retry, now, this.#deps.random), false, now);
     } else this.#onLateReturn();
   }
 
@@ -235,11 +263,11 @@ export class ClaimRun implements Armable, ContextSource {
     const { lifecycle, queue, consumerId, clock } = this.#deps;
     const at = clock.now();
     if (lifecycle.has('processor.overrun')) {
-      lifecycle.emit('processor.overrun', { queue, consumerId, messages: this.#claim.messages, overrunMs: at - this.#interruptedAt, at });
+      lifecycle.emit('processor.overrun', { queue, consumerId, messages: this.#claim.messages, overrunMs: at - (this.#timing?.interruptedAt ?? 0), at });
     }
     const overran = this.#state === 'overrunning';
     this.#processorReturned();
-    if (overran) void this.#settle(this.#timeoutPlan(), true);
+    if (overran) this.#settle(this.#timeoutPlan(), true);
   }
 
   #timeoutPlan(): PlannedSettlement {
@@ -249,7 +277,7 @@ export class ClaimRun implements Armable, ContextSource {
 
   #interrupt(reason: Error): void {
     if (this.#abortReason !== undefined) return;
-    this.#interruptedAt = this.#deps.clock.now();
+    this.#time().interruptedAt = this.#deps.clock.now();
     this.#abortReason = reason;
     this.#controller?.abort(reason);
   }
@@ -259,38 +287,43 @@ export class ClaimRun implements Armable, ContextSource {
     this.#clearTimer();
     const state = this.#state;
     if (state === 'done') return;
-    let at = this.#leaseEnd;
-    if (state === 'processing') at = Math.min(at, this.#deadlineMono);
-    if (state !== 'settling' && this.#deps.renewLeases && this.#renewing === undefined) at = Math.min(at, this.#renewAt);
-    this.#timerAt = at;
-    this.#timer = setTimeout(() => this.#onTimer(), Math.max(0, at - monotonicNow()));
+    const timing = this.#time();
+    let at = timing.leaseEnd;
+    if (state === 'processing') at = Math.min(at, timing.deadlineMono);
+    if (state !== 'settling' && this.#deps.renewLeases && timing.renewing === undefined) at = Math.min(at, timing.renewAt);
+    timing.timerAt = at;
+    timing.timer = setTimeout(() => this.#onTimer(), Math.max(0, at - monotonicNow()));
   }
 
   #clearTimer(): void {
-    if (this.#timer !== undefined) clearTimeout(this.#timer);
-    this.#timer = undefined;
+    const timing = this.#timing;
+    if (timing?.timer === undefined) return;
+    clearTimeout(timing.timer);
+    timing.timer = undefined;
   }
 
   #onTimer(): void {
-    this.#timer = undefined;
+    const timing = this.#time();
+    timing.timer = undefined;
     if (this.#state === 'done') return;
     // A timer never fires early by the time it was set for (fake timers included).
-    const now = Math.max(monotonicNow(), this.#timerAt);
-    if (now >= this.#leaseEnd) return this.#onLeaseEnded();
-    if (this.#state === 'processing' && now >= this.#deadlineMono) this.#onTimeout();
-    if (this.active && this.#deps.renewLeases && this.#renewing === undefined && now >= this.#renewAt) {
-      this.#renew(this.#leaseMs).catch(() => undefined);
+    const now = Math.max(monotonicNow(), timing.timerAt);
+    if (now >= timing.leaseEnd) return this.#onLeaseEnded();
+    if (this.#state === 'processing' && now >= timing.deadlineMono) this.#onTimeout();
+    if (this.active && this.#deps.renewLeases && timing.renewing === undefined && now >= timing.renewAt) {
+      this.#renew(timing.leaseMs).catch(() => undefined);
     }
     this.#schedule();
   }
 
   /** By core's clock the lease is over: no renewal saved it in time (failing, hanging) or none was possible. */
   #onLeaseEnded(): void {
-    if (this.#state === 'settling' && this.#renewing === undefined) {
+    const timing = this.#time();
+    if (this.#state === 'settling' && timing.renewing === undefined) {
       this.#reportFailure('settle', new Error(`[mqkit] settle() of claim ${this.#claim.id} did not answer before its lease ended; its messages come back when the lease expires`), undefined);
       return this.#finish(INTERRUPTED);
     }
-    const renewing = this.#renewing !== undefined ? ' (a renewal sent earlier has not answered)' : this.#renewFailures > 0 ? ` (the last ${this.#renewFailures} renewals failed)` : '';
+    const renewing = timing.renewing !== undefined ? ' (a renewal sent earlier has not answered)' : timing.renewFailures > 0 ? ` (the last ${timing.renewFailures} renewals failed)` : '';
     this.#onLeaseLost(new LeaseLostError(`lease of claim ${this.#claim.id} ran out by this consumer's clock${renewing}; the outcome is discarded and the messages will be delivered again`));
   }
 
@@ -306,13 +339,14 @@ export class ClaimRun implements Armable, ContextSource {
       this.#state = 'overrunning';
       this.#timedOut = error;
     } else {
-      void this.#settle(this.#timeoutPlan(), true);
+      this.#settle(this.#timeoutPlan(), true);
     }
   }
 
   /** Renews the lease (automatic renewal, or `extendLease`): one at a time; a lost lease ends the run. */
   #renew(leaseMs: number): Promise<void> {
     const { receiver, lifecycle, queue, consumerId, clock } = this.#deps;
+    const timing = this.#time();
     const sentAt = monotonicNow();
     let call: Promise<number>;
     try {
@@ -322,34 +356,34 @@ export class ClaimRun implements Armable, ContextSource {
     }
     const renewal = call.then(
       (expiresAt) => {
-        this.#renewing = undefined;
+        timing.renewing = undefined;
         if (this.#state === 'done') return;
-        this.#leaseMs = leaseMs;
-        this.#leaseEnd = Math.max(this.#leaseEnd, leaseEnd(sentAt, leaseMs));
-        this.#renewAt = nextRenewal(sentAt, leaseMs);
-        this.#renewFailures = 0;
-        if (typeof expiresAt === 'number') this.#leaseExpiresAt = expiresAt;
+        timing.leaseMs = leaseMs;
+        timing.leaseEnd = Math.max(timing.leaseEnd, leaseEnd(sentAt, leaseMs));
+        timing.renewAt = nextRenewal(sentAt, leaseMs);
+        timing.renewFailures = 0;
+        if (typeof expiresAt === 'number') timing.leaseExpiresAt = expiresAt;
         if (lifecycle.has('lease.renewed')) {
           lifecycle.emit('lease.renewed', { queue, kind: 'claim', resource: this.#claim.id, owner: consumerId, token: this.#claim.token, at: clock.now() });
         }
-        if (this.#timer !== undefined) this.#schedule();
+        if (timing.timer !== undefined) this.#schedule();
       },
       (error: unknown) => {
-        this.#renewing = undefined;
+        timing.renewing = undefined;
         if (this.#state === 'done') throw error;
         if (isMqkitError(error, ErrorCode.LeaseLost)) {
           this.#onLeaseLost(error);
         } else {
-          this.#renewFailures++;
-          const retryInMs = renewalBackoff(this.#renewFailures, this.#leaseMs);
-          this.#renewAt = monotonicNow() + retryInMs;
+          timing.renewFailures++;
+          const retryInMs = renewalBackoff(timing.renewFailures, timing.leaseMs);
+          timing.renewAt = monotonicNow() + retryInMs;
           this.#reportFailure('renew', error, this.active ? retryInMs : undefined);
-          if (this.#timer !== undefined) this.#schedule();
+          if (timing.timer !== undefined) this.#schedule();
         }
         throw error;
       },
     );
-    this.#renewing = renewal.then(noop, noop);
+    timing.renewing = renewal.then(noop, noop);
     return renewal;
   }
 
@@ -363,32 +397,83 @@ export class ClaimRun implements Armable, ContextSource {
     this.#finish(INTERRUPTED);
   }
 
-  /** `now`: when the outcome was decided; events of a settlement done at once carry it. */
-  async #settle(decided: PlannedSettlement, interrupted: boolean, now?: number): Promise<void> {
+  /**
+   * Applies the decided outcome (after any renewal in flight has answered). `now`: when the
+   * outcome was decided; events of a settlement done at once carry it.
+   */
+  #settle(decided: PlannedSettlement, interrupted: boolean, now?: number): void {
     this.#state = 'settling';
-    const { receiver, lifecycle, queue, consumerId, clock, settings, perMessageSettle } = this.#deps;
+    const { settings, perMessageSettle } = this.#deps;
     const messages = this.#claim.messages;
     let plan = settings.ordered ? orderSafe(decided, messages) : decided;
     if (!perMessageSettle) plan = leadingRun(plan, messages);
-    if (this.#timer !== undefined) this.#schedule(); // now only the lease's end matters
-    if (this.#renewing !== undefined) {
-      await this.#renewing;
-      if (this.#state !== 'settling') return; // the renewal found the lease lost
+    const timing = this.#timing;
+    if (timing?.timer !== undefined) this.#schedule(); // now only the lease's end matters
+    if (timing?.renewing !== undefined) {
+      void timing.renewing.then(() => {
+        if (this.#state === 'settling') this.#send(plan, interrupted, now); // otherwise the renewal found the lease lost
+      });
+      return;
     }
-    const outcome = await settleWithRetry({
-      receiver,
+    this.#send(plan, interrupted, now);
+  }
+
+  /**
+   * The first try at applying `plan`; if it fails, {@link settleWithRetry} takes over. When the
+   * receiver hands back a promise already seen fulfilled (the memory provider returns one shared
+   * promise for every settlement it applied at once), there is nothing to wait for: awaiting it
+   * again could only give the same value, so the run goes on now instead of a microtask later.
+   */
+  #send(plan: PlannedSettlement, interrupted: boolean, now: number | undefined): void {
+    let call: PromiseLike<unknown>;
+    try {
+      call = this.#deps.receiver.settle(this.#claim, plan);
+    } catch (error) {
+      call = Promise.reject(error);
+    }
+    if (call === fulfilledSettle) return this.#applied(plan, interrupted, now, lostIds(fulfilledValue));
+    const promise = Promise.resolve(call);
+    promise.then(
+      (result) => {
+        // Only a native promise is sure to give the same value every time.
+        if (promise === call) {
+          fulfilledSettle = call;
+          fulfilledValue = result;
+        }
+        // Not settling any more: the lease ended while the settlement was in flight; it is given up.
+        if (this.#state === 'settling') this.#applied(plan, interrupted, now, lostIds(result));
+      },
+      (error: unknown) => {
+        if (this.#state !== 'settling') return;
+        void settleWithRetry(this.#retries(plan), { error }).then((outcome) => this.#afterRetries(outcome, plan, interrupted, now));
+      },
+    );
+  }
+
+  #retries(plan: PlannedSettlement): SettleAttempts {
+    return {
+      receiver: this.#deps.receiver,
       claim: this.#claim,
       settlement: plan,
-      until: () => this.#leaseEnd,
+      until: () => this.#time().leaseEnd,
       wanted: () => this.#state === 'settling',
       onFailure: (error, retryInMs) => this.#reportFailure('settle', error, retryInMs),
-    });
+    };
+  }
+
+  #afterRetries(outcome: SettleOutcome, plan: PlannedSettlement, interrupted: boolean, now: number | undefined): void {
     if (outcome.kind === 'abandoned') return;
     if (outcome.kind === 'lost') return this.#onLeaseLost(outcome.error);
     if (outcome.kind === 'gave-up') return this.#finish(INTERRUPTED);
-    if (outcome.lost.length > 0) {
-      this.#onPartialLoss(outcome.lost);
-      plan = withoutLost(plan, outcome.lost);
+    this.#applied(plan, interrupted, now, outcome.lost);
+  }
+
+  /** The settlement was applied (`lost`: messages a per-message-fenced backend no longer held): report it and end. */
+  #applied(plan: PlannedSettlement, interrupted: boolean, now: number | undefined, lost: readonly string[]): void {
+    const { lifecycle, queue, consumerId, clock } = this.#deps;
+    if (lost.length > 0) {
+      this.#onPartialLoss(lost);
+      plan = withoutLost(plan, lost);
       interrupted = true;
     }
     const at = now ?? clock.now();
@@ -398,7 +483,11 @@ export class ClaimRun implements Armable, ContextSource {
     if (plan.ack.length > 0 && lifecycle.has('message.processed')) {
       lifecycle.emit('message.processed', { queue, consumerId, messages: plan.ack, durationMs: at - this.#startedAt, at });
     }
-    for (const failure of plan.failures) {
+    // Index loops: `for…of` over the frozen empty arrays of an all-ack plan allocated an iterator
+    // and its results on every claim (V8 did not optimise them away).
+    const { failures, deadLetter } = plan;
+    for (let i = 0; i < failures.length; i++) {
+      const failure = failures[i]!;
       const { message, error } = failure;
       const willRetry = failure.reason === undefined;
       if (lifecycle.has('message.failed') && (willRetry || failure.reason !== 'explicit')) {
@@ -406,12 +495,15 @@ export class ClaimRun implements Armable, ContextSource {
       }
       if (willRetry && lifecycle.has('message.retried')) lifecycle.emit('message.retried', { queue, message, delayMs: failure.delayMs ?? 0, at });
     }
-    for (const dead of plan.deadLetter) {
+    for (let i = 0; i < deadLetter.length; i++) {
+      const dead = deadLetter[i]!;
       if (lifecycle.has('message.dead-lettered')) {
         lifecycle.emit('message.dead-lettered', { queue, message: dead.message, reason: dead.reason, error: dead.error, at });
       }
     }
-    this.#finish({ acked: plan.ack.length, retried: plan.retry.length, deadLettered: plan.deadLetter.length, interrupted });
+    this.#appliedPlan = plan;
+    this.#appliedInterrupted = interrupted;
+    this.#finish(undefined);
   }
 
   #onPartialLoss(lost: readonly string[]): void {
@@ -439,19 +531,43 @@ export class ClaimRun implements Armable, ContextSource {
     }
   }
 
-  #finish(summary: ClaimSummary): void {
+  /** `summary`: how it ended, or `undefined` when it applied `#appliedPlan` (the summary is made from that when asked). */
+  #finish(summary: ClaimSummary | undefined): void {
     this.#state = 'done';
     this.#clearTimer();
-    disarm(this);
+    disarm(this, this.#armTicket);
     if (this.#onClaimAbort !== undefined) this.#claim.signal?.removeEventListener('abort', this.#onClaimAbort);
-    this.#resolveDone(summary);
-    if (this.#returned) this.#resolveFinished();
+    this.#summary = summary;
+    this.#waiters?.resolveDone?.(this.#summaryNow());
+    if (this.#returned) this.#finishedNow();
+  }
+
+  /** How the run ended (it is done). */
+  #summaryNow(): ClaimSummary {
+    if (this.#summary === undefined) {
+      const plan = this.#appliedPlan!;
+      this.#summary = { acked: plan.ack.length, retried: plan.retry.length, deadLettered: plan.deadLetter.length, interrupted: this.#appliedInterrupted };
+    }
+    return this.#summary;
   }
 
   #processorReturned(): void {
     this.#returned = true;
-    if (this.#state === 'done') this.#resolveFinished();
+    if (this.#state === 'done') this.#finishedNow();
   }
+
+  #finishedNow(): void {
+    this.#waiters?.resolveFinished?.();
+    this.#onFinished?.();
+  }
+}
+
+/** A run's `done` and `finished` promises, made only for whoever asks (a pull, a shutdown, a test). */
+class RunWaiters {
+  done: Promise<ClaimSummary> | undefined = undefined;
+  resolveDone: ((summary: ClaimSummary) => void) | undefined = undefined;
+  finished: Promise<void> | undefined = undefined;
+  resolveFinished: (() => void) | undefined = undefined;
 }
 
 function withoutLost(plan: PlannedSettlement, lost: readonly string[]): PlannedSettlement {

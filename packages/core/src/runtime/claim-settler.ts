@@ -34,16 +34,24 @@ const NONE: readonly string[] = Object.freeze([]);
  * Applies a settlement, retrying a failure that is not a fencing with backoff while the lease
  * lasts — a database blip must not turn finished work into a redelivery. One try at a time, so a
  * settle is never in flight twice; a try that hangs is the caller's to give up (`wanted`).
+ * `firstFailure`: the caller already made the first try and it failed with this error (a run
+ * settles at once on its hot path and comes here only when that try fails).
  */
-export async function settleWithRetry(attempts: SettleAttempts): Promise<SettleOutcome> {
+export async function settleWithRetry(attempts: SettleAttempts, firstFailure?: { readonly error: unknown }): Promise<SettleOutcome> {
   const { receiver, claim, settlement, until, wanted, onFailure } = attempts;
+  let failed = firstFailure;
   for (let failures = 0; ; ) {
     let error: unknown;
-    try {
-      const result = await receiver.settle(claim, settlement);
-      return wanted() ? { kind: 'settled', lost: lostIds(result) } : { kind: 'abandoned' };
-    } catch (e) {
-      error = e;
+    if (failed !== undefined) {
+      error = failed.error;
+      failed = undefined;
+    } else {
+      try {
+        const result = await receiver.settle(claim, settlement);
+        return wanted() ? { kind: 'settled', lost: lostIds(result) } : { kind: 'abandoned' };
+      } catch (e) {
+        error = e;
+      }
     }
     if (!wanted()) return { kind: 'abandoned' };
     if (isMqkitError(error, ErrorCode.LeaseLost)) return { kind: 'lost', error };
@@ -59,7 +67,8 @@ export async function settleWithRetry(attempts: SettleAttempts): Promise<SettleO
   }
 }
 
-function lostIds(result: unknown): readonly string[] {
+/** The ids a settle result says were no longer held for the claim (none for `void`). */
+export function lostIds(result: unknown): readonly string[] {
   if (typeof result !== 'object' || result === null) return NONE;
   const lost = (result as { lost?: unknown }).lost;
   return Array.isArray(lost) && lost.length > 0 ? (lost as string[]) : NONE;

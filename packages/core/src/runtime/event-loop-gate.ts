@@ -12,10 +12,15 @@ export class EventLoopGate {
 
   constructor(private readonly budgetMs: number) {}
 
-  /** `undefined` to carry on now, or a promise to await: the event loop's next turn. */
-  pass(): Promise<void> | undefined {
+  /**
+   * `undefined` to carry on now, or a promise to await: the event loop's next turn. `now`: the
+   * `performance.now()` of a moment just passed, if the caller has one (a slot passes the start of
+   * the claim it just finished, which saves a clock read per claim and makes the turn come at most
+   * one claim later).
+   */
+  pass(now = performance.now()): Promise<void> | undefined {
     if (this.#turn !== undefined) return this.#turn;
-    if (performance.now() - this.#since < this.budgetMs) return undefined;
+    if (now - this.#since < this.budgetMs) return undefined;
     this.#turn = new Promise((resolve) =>
       setImmediate(() => {
         this.#turn = undefined;

@@ -16,13 +16,44 @@ export function mqkitInvokeProcessor(processor: Processor, messages: readonly Me
   return processor(messages, ctx);
 }
 
-/** Awaits a processor's promise (its code after each await runs under this frame). */
-export async function mqkitAwaitProcessor(result: PromiseLike<ProcessorResult>): Promise<ProcessorResult> {
-  return await result;
+/** Told a processor's answer: its value, or what it threw. */
+export interface ProcessorAnswerSink {
+  answered(answer: unknown, threw: boolean): void;
+}
+
+/**
+ * Core's own code running under a processor's frame: the answer handling that
+ * {@link mqkitAwaitProcessor} calls (how many levels deep). What runs then — core, a provider's
+ * settle, a lifecycle listener they call — is not the processor, whatever the stack says.
+ */
+let handlingAnswer = 0;
+
+/**
+ * Awaits a processor's promise (its code after each await runs under this frame) and hands the
+ * answer to `sink` at once, still under this frame: one continuation per claim instead of another
+ * promise and `then` to leave the frame first. {@link calledFromProcessor} knows that code is
+ * not the processor's.
+ */
+export async function mqkitAwaitProcessor(result: PromiseLike<ProcessorResult>, sink: ProcessorAnswerSink): Promise<void> {
+  let answer: unknown;
+  let threw = false;
+  try {
+    answer = await result;
+  } catch (error) {
+    answer = error;
+    threw = true;
+  }
+  handlingAnswer++;
+  try {
+    sink.answered(answer, threw);
+  } finally {
+    handlingAnswer--;
+  }
 }
 
 /** True when the caller runs inside a processor's call chain. */
 export function calledFromProcessor(): boolean {
+  if (handlingAnswer > 0) return false;
   const limit = Error.stackTraceLimit;
   Error.stackTraceLimit = 200;
   try {

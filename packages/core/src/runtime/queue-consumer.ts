@@ -25,12 +25,21 @@ export class QueueConsumer implements Consumer {
   readonly #deps: ClaimRunDeps;
   readonly #receiver: Receiver;
   readonly #fetching = new AbortController();
-  readonly #runs = new Set<ClaimRun>();
-  /** Receives in flight, and claims that arrived after stop() being given back. */
-  readonly #receiving = new Set<Promise<unknown>>();
-  readonly #givingBack = new Set<Promise<void>>();
-  /** Slots holding a claim (running it, or giving back one that arrived after stop()). */
+  /**
+   * The run each slot holds, by slot index. An array, not a Set: V8's hash tables rehash every few
+   * additions, and an old table keeps pointers to its successor and to the runs it held — with
+   * more than four slots that kept every claim's messages alive through scavenges until a full GC
+   * (BACKLOG M8).
+   */
+  readonly #runs: (ClaimRun | undefined)[];
+  /** Slots running a claim. */
   #busy = 0;
+  /**
+   * Receives in flight, and claims that arrived after stop() being given back: a counter, not a
+   * Set of promises (see #runs). The shutdown waits for these before it closes the receiver.
+   */
+  #receiving = 0;
+  #onNoReceives: (() => void) | undefined;
   #onIdle: (() => void) | undefined;
   #stopping: Promise<void> | undefined;
   #resolveStopped!: (reason: StopReason) => void;
@@ -44,6 +53,7 @@ export class QueueConsumer implements Consumer {
     this.queue = deps.queue;
     this.stopped = new Promise((resolve) => (this.#resolveStopped = resolve));
     const { lifecycle, settings, clock } = deps;
+    this.#runs = new Array<ClaimRun | undefined>(settings.concurrency).fill(undefined);
     if (lifecycle.has('consumer.started')) {
       lifecycle.emit('consumer.started', {
         queue: this.queue,
@@ -53,7 +63,7 @@ export class QueueConsumer implements Consumer {
         at: clock.now(),
       });
     }
-    for (let i = 0; i < settings.concurrency; i++) void this.#slot();
+    for (let i = 0; i < settings.concurrency; i++) this.#startSlot(i);
     this.#signal = signal;
     if (signal) {
       this.#onSignal = () => void this.stopWith('signal', settings.shutdownTimeoutMs);
@@ -83,60 +93,90 @@ export class QueueConsumer implements Consumer {
     return this.#stopping;
   }
 
-  async #slot(): Promise<void> {
-    const { batchSize } = this.#deps.settings;
-    let failures = 0;
-    while (this.#state === 'running') {
-      let claim: Claim | null;
-      const receiving = this.#receiver.receive(batchSize, this.#fetching.signal);
-      this.#receiving.add(receiving);
-      try {
-        claim = await receiving;
-        failures = 0;
-      } catch (error) {
-        if (isPermanent(error)) {
-          this.#reportReceiveFailure(error, undefined);
-          void this.stopWith('error', this.#deps.settings.shutdownTimeoutMs, error);
-          break;
-        }
-        failures++;
-        await this.#backoff(error, failures);
-        continue;
-      } finally {
-        this.#receiving.delete(receiving);
-      }
-      if (claim === null) {
-        if (this.#fetching.signal.aborted) break;
-        // The SPI allows null only on abort; a provider that breaks that rule must not spin this
-        // slot in microtasks and freeze the process: give the event loop a turn first.
-        await new Promise<void>((resolve) => setImmediate(resolve));
-        continue;
-      }
-      if (this.#state !== 'running') {
-        // Raced with stop() (a claim statement already running when it came): give the batch back
-        // untouched; the shutdown waits for this before it closes the receiver.
-        const givingBack = this.#giveBack(claim);
-        this.#givingBack.add(givingBack);
-        await givingBack;
-        this.#givingBack.delete(givingBack);
-        break;
-      }
-      this.#busy++;
-      const run = new ClaimRun(this.#deps, claim);
-      this.#runs.add(run);
-      run.start();
-      await run.finished;
-      this.#runs.delete(run);
-      this.#idle();
-      // Let timers and I/O in after ~10 ms of back-to-back claims (see EventLoopGate).
-      const turn = eventLoopGate.pass();
-      if (turn !== undefined) await turn;
+  /** Starts slot `index`'s loop: receive a claim, run it to the end, again, until the consumer stops. */
+  #startSlot(index: number): void {
+    const slot: Slot = {
+      index,
+      failures: 0,
+      next: () => this.#receiveNext(slot),
+      onClaim: (claim) => this.#onClaim(slot, claim),
+      onReceiveError: (error) => this.#onReceiveError(slot, error),
+      onFinished: () => this.#onRunFinished(slot),
+    };
+    this.#receiveNext(slot);
+  }
+
+  #receiveNext(slot: Slot): void {
+    if (this.#state !== 'running') return;
+    let receiving: Promise<Claim | null>;
+    try {
+      receiving = this.#receiver.receive(this.#deps.settings.batchSize, this.#fetching.signal);
+    } catch (error) {
+      receiving = Promise.reject(error);
     }
+    this.#receiving++;
+    Promise.resolve(receiving).then(slot.onClaim, slot.onReceiveError);
+  }
+
+  #onReceiveError(slot: Slot, error: unknown): void {
+    this.#receiveEnded();
+    if (isPermanent(error)) {
+      this.#reportReceiveFailure(error, undefined);
+      void this.stopWith('error', this.#deps.settings.shutdownTimeoutMs, error);
+      return;
+    }
+    slot.failures++;
+    void this.#backoff(error, slot.failures).then(slot.next);
+  }
+
+  #onClaim(slot: Slot, claim: Claim | null): void {
+    slot.failures = 0;
+    if (claim === null) {
+      this.#receiveEnded();
+      if (this.#fetching.signal.aborted) return;
+      // The SPI allows null only on abort; a provider that breaks that rule must not spin this
+      // slot in microtasks and freeze the process: give the event loop a turn first.
+      setImmediate(slot.next);
+      return;
+    }
+    if (this.#state !== 'running') {
+      // Raced with stop() (a claim statement already running when it came): give the batch back
+      // untouched; the receive counts as in flight until then.
+      void this.#giveBack(claim).then(() => this.#receiveEnded());
+      return;
+    }
+    this.#receiveEnded();
+    this.#busy++;
+    const run = new ClaimRun(this.#deps, claim, slot.onFinished);
+    this.#runs[slot.index] = run;
+    run.start();
+  }
+
+  /** The slot's run is finished (settled and its processor returned): on to the next claim. */
+  #onRunFinished(slot: Slot): void {
+    const startedMono = this.#runs[slot.index]!.startedMono;
+    this.#runs[slot.index] = undefined;
+    this.#idle();
+    // Let timers and I/O in after ~10 ms of back-to-back claims (see EventLoopGate).
+    const turn = eventLoopGate.pass(startedMono);
+    if (turn !== undefined) void turn.then(slot.next);
+    else this.#receiveNext(slot);
   }
 
   #idle(): void {
     this.#busy--;
     if (this.#busy === 0) this.#onIdle?.();
+  }
+
+  #receiveEnded(): void {
+    this.#receiving--;
+    if (this.#receiving === 0) this.#onNoReceives?.();
+  }
+
+  /** Resolves when no receive is in flight and no late claim is being given back. */
+  #whenNoReceives(): Promise<void> {
+    if (this.#receiving === 0) return Promise.resolve();
+    return new Promise((resolve) => (this.#onNoReceives = resolve));
   }
 
   async #giveBack(claim: Claim): Promise<void> {
@@ -185,22 +225,20 @@ export class QueueConsumer implements Consumer {
     let abandoned = 0;
     if (!inTime) {
       for (const run of this.#runs) {
-        if (run.active) {
+        if (run?.active === true) {
           abandoned++;
           run.abortForShutdown();
         }
       }
     }
-    const pending = [...this.#runs];
+    const pending = this.#runs.filter((run) => run !== undefined);
     const settled = await bounded(() => Promise.all(pending.map((run) => run.done)), CLEANUP_GRACE_MS);
     if (settled.kind === 'timed-out') {
       this.#reportStopFailure('settle', hung('settle()', `the consumer's last batches`), 'batches still settling a second after the shutdown deadline were given up; their messages come back when their leases expire');
     }
     // A receive that was in flight at stop() may still bring a claim (a claim statement that was
     // already running): wait for the slots to give such claims back before the receiver closes.
-    const ended = await bounded(async () => {
-      while (this.#receiving.size > 0 || this.#givingBack.size > 0) await Promise.allSettled([...this.#receiving, ...this.#givingBack]);
-    }, CLEANUP_GRACE_MS);
+    const ended = await bounded(() => this.#whenNoReceives(), CLEANUP_GRACE_MS);
     if (ended.kind === 'timed-out') {
       this.#reportStopFailure('receive', hung('receive()', 'a slot of the consumer'), 'a receive still in flight a second after the shutdown deadline was given up; a claim it brings later comes back when its lease expires');
     }
@@ -215,6 +253,20 @@ export class QueueConsumer implements Consumer {
     this.onStopped(this);
     this.#resolveStopped(reason);
   }
+}
+
+/**
+ * One concurrency slot's loop, driven by callbacks made once per slot: an async loop would make
+ * two awaits (and their closures and promises) per claim, which is most of what a small claim costs.
+ */
+interface Slot {
+  readonly index: number;
+  /** Receive failures in a row. */
+  failures: number;
+  readonly next: () => void;
+  readonly onClaim: (claim: Claim | null) => void;
+  readonly onReceiveError: (error: unknown) => void;
+  readonly onFinished: () => void;
 }
 
 /** A receive failure no retry can heal: the provider marked it `retryable: false`. */

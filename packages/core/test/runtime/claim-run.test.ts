@@ -210,6 +210,48 @@ describe('ClaimRun: settlement', () => {
   });
 });
 
+describe('ClaimRun: a receiver that answers settle() with a promise it already fulfilled', () => {
+  it('goes on at once once it has seen that promise fulfilled, with the same events and summary', async () => {
+    const h = harness();
+    const { ClaimRun } = await import('../../src/runtime/claim-run.js');
+    const fulfilled = Promise.resolve();
+    const receiver = { ...h.receiver, settle: () => fulfilled };
+    await h.publish(3);
+    const processedAtStart: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const run = new ClaimRun(h.deps(() => undefined, {}, { receiver }), await h.claim(1));
+      run.start(); // a synchronous processor: with a known-fulfilled settlement the run is over here
+      processedAtStart.push(h.events.of('message.processed').length);
+      expect(await run.done).toEqual({ acked: 1, retried: 0, deadLettered: 0, interrupted: false });
+    }
+    expect(h.events.of('message.processed')).toHaveLength(3);
+    expect(processedAtStart.slice(1)).toEqual([2, 3]);
+  });
+
+  it('awaits every call of a thenable that is not a native promise, for its own answer', async () => {
+    const h = harness();
+    const { ClaimRun } = await import('../../src/runtime/claim-run.js');
+    let current = '';
+    // One object for every call, answering about the claim at hand: taking it as settled for good would be wrong.
+    const shared = { then: (resolve: (value: { lost: string[] }) => void) => resolve({ lost: [current] }) };
+    const receiver = {
+      ...h.receiver,
+      settle: (claim: Parameters<typeof h.receiver.settle>[0]) => {
+        current = claim.messages[0]!.id;
+        return shared as unknown as Promise<void>;
+      },
+    };
+    await h.publish(2);
+    for (let i = 0; i < 2; i++) {
+      const run = new ClaimRun(h.deps(() => undefined, {}, { receiver }), await h.claim(1));
+      run.start();
+      // Told that its own message was lost: nothing acked, and the run counts as interrupted.
+      expect(await run.done).toEqual({ acked: 0, retried: 0, deadLettered: 0, interrupted: true });
+    }
+    expect(h.events.of('message.processed')).toHaveLength(0);
+  });
+});
+
 describe('ClaimRun: Claim.signal', () => {
   it('aborts the processor with a LeaseLostError and emits lease.lost at once when the provider ends the claim', async () => {
     const h = harness();

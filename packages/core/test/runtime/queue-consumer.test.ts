@@ -101,6 +101,21 @@ describe('stop() from inside a processor ("process this one, then stop")', () =>
     expect((await queue.stats('q')).ready).toBe(1); // the other message was not fetched
   });
 
+  it('from a listener of an event raised while core handles a processor\'s answer, stop() waits for the drain', async () => {
+    const { queue } = await open();
+    await queue.publish('q', { payload: 1 });
+    let stateWhenStopResolved: string | undefined;
+    // The processor outlives its 20 ms timeout; its late return raises processor.overrun from the
+    // code that handles its answer (under the processor's frame).
+    const consumer = queue.consume('q', () => sleep(60), { timeoutMs: 20, shutdownTimeoutMs: 5_000 });
+    queue.lifecycle.add({
+      'processor.overrun': () => void consumer.stop().then(() => (stateWhenStopResolved = consumer.state)),
+    });
+    expect(await consumer.stopped).toBe('stop');
+    await until(() => stateWhenStopResolved !== undefined);
+    expect(stateWhenStopResolved).toBe('stopped');
+  });
+
   it('from outside, stop() still waits for the in-flight batch', async () => {
     const { queue, events } = await open();
     await queue.publish('q', { payload: 1 });
@@ -118,6 +133,55 @@ describe('stop() from inside a processor ("process this one, then stop")', () =>
 });
 
 describe('stopping and closing against a backend that fails or hangs', () => {
+  it('a claim a receive brings after stop() (its statement already running) is given back before the receiver closes, never processed', async () => {
+    // A backend whose first receive is a statement already on its way: it ignores the abort and
+    // answers with whatever it claims once the test lets it.
+    const calls: string[] = [];
+    let answer!: () => void;
+    const answered = new Promise<void>((resolve) => (answer = resolve));
+    class StatementInFlight extends TinyProvider {
+      override receiver(queue: string, options: Parameters<TinyProvider['receiver']>[1]): ReturnType<TinyProvider['receiver']> {
+        const inner = super.receiver(queue, options);
+        let receives = 0;
+        return {
+          ...inner,
+          receive: async (max, signal) => {
+            if (++receives > 1) return inner.receive(max, signal);
+            await answered;
+            calls.push('receive answered');
+            return inner.receive(max, new AbortController().signal);
+          },
+          settle: async (claim, settlement) => {
+            calls.push('settle');
+            return inner.settle(claim, settlement);
+          },
+          close: async () => {
+            calls.push('receiver.close');
+            return inner.close();
+          },
+        };
+      }
+    }
+    const tiny = new StatementInFlight();
+    const provider = tiny;
+    const queue = await createQueue({ provider });
+    opened.push(queue);
+    const processed: string[] = [];
+    const consumer = queue.consume('q', (messages) => void processed.push(...messages.map((m) => m.id)), { concurrency: 1 });
+    let stopped = false;
+    const stopping = consumer.stop().then(() => (stopped = true));
+    await queue.publish('q', { payload: 1 });
+    await sleep(20);
+    expect(stopped).toBe(false);
+    answer();
+    await stopping;
+    expect(calls).toEqual(['receive answered', 'settle', 'receiver.close']);
+    expect(processed).toEqual([]);
+    const back = tiny.queues.get('q')!.ready;
+    expect(back).toHaveLength(1);
+    expect(back[0]!.attempt).toBe(0);
+  });
+
   it('stop() finishes when the release of an abandoned batch hangs: given up after the grace, reported', async () => {
     const { queue, backend, events } = await open(on('settle', fault.hang()));
     await queue.publish('q', { payload: 1 });

@@ -14,9 +14,10 @@ import { DeadLetterList } from './dead-letter-list.js';
 import { DedupeIndex } from './dedupe-index.js';
 import { Deque } from './deque.js';
 import { KeyOrder } from './key-order.js';
-import type { MemoryClaim } from './memory-claim.js';
+import { LinkedList } from './linked-list.js';
+import { MemoryClaim } from './memory-claim.js';
 import { MinHeap } from './min-heap.js';
-import { byRunAt, deliver, type MessageRecord } from './record.js';
+import { byRunAt, deliver, MessageRecord } from './record.js';
 import type { TakeContext } from './take-context.js';
 
 /** What the store tells whoever serves it (see `MemoryQueue`): it never waits or sets timers itself. */
@@ -47,7 +48,8 @@ export class QueueStore {
   readonly #ready = new Deque<MessageRecord>();
   readonly #delayed = new MinHeap<MessageRecord>(byRunAt);
   readonly #keys = new KeyOrder();
-  readonly #claims = new Map<string, MemoryClaim>();
+  /** Live claims, oldest first (a list, not a Map: see {@link LinkedList}). */
+  readonly #claims = new LinkedList<MemoryClaim>();
   readonly #dead = new DeadLetterList();
   readonly #dedupe: DedupeIndex;
   /** Publisher-given ids the queue holds (waiting, in flight or dead-lettered): a second is refused. */
@@ -82,7 +84,7 @@ export class QueueStore {
 
   /** Live claims' lease ends, for restarting the lease sweep. */
   leaseEnds(): number[] {
-    return [...this.#claims.values()].map((claim) => claim.leaseExpiresAt);
+    return this.#claims.values().map((claim) => claim.leaseExpiresAt);
   }
 
   /** Once any consumer asks for ordering, this queue keeps one message in flight per partition key. */
@@ -111,15 +113,7 @@ export class QueueStore {
       }
       if (message.explicitId) this.#explicitIds.add(message.id);
       ids[i] = message.id;
-      const record: MessageRecord = {
-        message,
-        seq: ++this.#seq,
-        attempt: 0,
-        runAt: message.runAt,
-        abandoned: false,
-        lastError: undefined,
-        encoded: encoded?.[i],
-      };
+      const record = new MessageRecord(message, ++this.#seq, encoded?.[i]);
       if (record.runAt <= now) this.#ready.push(record);
       else {
         this.#delayed.push(record);
@@ -149,10 +143,13 @@ export class QueueStore {
    */
   take(max: number, context: TakeContext): MemoryClaim | null {
     const now = this.now();
-    const records: MessageRecord[] = [];
-    const messages: Message[] = [];
+    // Sized for what is there: a growing array starts with room for 16, mostly empty for small claims.
+    const size = Math.min(max, this.#ready.length);
+    const records = new Array<MessageRecord>(size);
+    const messages = new Array<Message>(size);
+    let taken = 0;
     let dropped = false;
-    while (records.length < max) {
+    while (taken < max) {
       const record = this.#ready.shift();
       if (record === undefined) break;
       const m = record.message;
@@ -169,7 +166,7 @@ export class QueueStore {
         context.onPoisonPill(letter, now);
         continue;
       }
-      if (record.abandoned && records.length > 0) {
+      if (record.abandoned && taken > 0) {
         this.#ready.unshift(record); // next claim, alone
         break;
       }
@@ -177,26 +174,19 @@ export class QueueStore {
       const alone = record.abandoned;
       record.attempt++;
       record.abandoned = false;
-      records.push(record);
-      messages.push(deliver(record, maxAttempts));
+      records[taken] = record;
+      messages[taken] = deliver(record, maxAttempts);
+      taken++;
       if (alone) break;
     }
-    if (records.length === 0) {
+    if (taken === 0) {
       if (dropped) this.signals.roomFreed();
       return null;
     }
-    const claim: MemoryClaim = {
-      id: `${this.name}#${++this.#claimSeq}`,
-      token: String(this.#claimSeq),
-      records,
-      messages,
-      leaseExpiresAt: now + context.leaseMs,
-      live: true,
-      owner: context.owner,
-      shardId: undefined,
-    };
-    this.#claims.set(claim.id, claim);
-    this.#inFlight += records.length;
+    if (taken < size) records.length = messages.length = taken;
+    const claim = new MemoryClaim(this.name, ++this.#claimSeq, records, messages, now + context.leaseMs, context.owner);
+    this.#claims.add(claim);
+    this.#inFlight += taken;
     this.signals.leased(claim.leaseExpiresAt);
     this.signals.roomFreed();
     return claim;
@@ -226,12 +216,16 @@ export class QueueStore {
   settle(claim: MemoryClaim, settlement: Settlement): void {
     this.#assertLive(claim);
     this.#unclaim(claim);
-    const now = this.now();
     const { records } = claim;
     if (settlement.ack === claim.messages) {
-      for (let i = 0; i < records.length; i++) this.#finish(records[i]!, now);
+      // All acked (the common case): the time matters only to release dedupe keys.
+      let now: number | undefined;
+      for (let i = 0; i < records.length; i++) {
+        const record = records[i]!;
+        this.#finish(record, record.message.dedupeKey === undefined ? 0 : (now ??= this.now()));
+      }
     } else {
-      this.#settleEach(claim, settlement, now);
+      this.#settleEach(claim, settlement, this.now());
     }
     this.signals.ready();
   }
@@ -285,7 +279,7 @@ export class QueueStore {
         const holder = this.#dedupe.holder(key, now);
         if (holder === undefined || holder === message.id) this.#dedupe.hold(key, message.id);
       }
-      this.#ready.push({ message, seq: ++this.#seq, attempt: 0, runAt: now, abandoned: false, lastError: undefined, encoded: old.encoded });
+      this.#ready.push(new MessageRecord(message, ++this.#seq, old.encoded));
     }
     if (records.length > 0) this.signals.ready();
     return records.length;
@@ -371,14 +365,14 @@ export class QueueStore {
   }
 
   #assertLive(claim: MemoryClaim): void {
-    if (!claim.live || this.#claims.get(claim.id) !== claim) {
+    // A claim of another store, or an object that is no memory claim at all, is not held either.
+    if (!this.#claims.holds(claim)) {
       throw new LeaseLostError(undefined, { source: 'memory' });
     }
   }
 
   #unclaim(claim: MemoryClaim): void {
-    claim.live = false;
-    this.#claims.delete(claim.id);
+    this.#claims.remove(claim);
     this.#inFlight -= claim.records.length;
   }
 }
