@@ -95,7 +95,7 @@ export class PrismaReceiver implements Receiver {
     } else {
       const rows: Array<[id: string, kind: string, delay: number | null, error: string | null, reason: string | null, runAt: number | null]> = [];
       for (const m of settlement.ack) rows.push([m.id, 'ack', null, null, null, null]);
-      for (const r of settlement.retry) rows.push([r.message.id, 'retry', r.delayMs, JSON.stringify(r.error), null, r.runAt]);
+      for (const r of settlement.retry) rows.push([r.message.id, 'retry', r.delayMs, JSON.stringify(r.error), null, Math.round(r.runAt)]);
       for (const d of settlement.deadLetter) rows.push([d.message.id, 'dead', null, JSON.stringify(d.error ?? serializeError(undefined)), d.reason, null]);
       for (const m of settlement.release) rows.push([m.id, 'release', null, null, null, null]);
       applied = await this.host.query(

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { Deliveries, uniqueQueueName, until } from '../helpers/index.js';
+import { RetryableError } from '@mqkit/core';
+import { Deliveries, uniqueQueueName, until, type Delivery } from '../helpers/index.js';
 import type { ConformanceCase } from '../types.js';
 import { longLease, patience } from './common.js';
 
@@ -39,6 +40,30 @@ export const delayCases: ConformanceCase[] = [
       assert.equal(second!.message.id, later);
       assert.equal(second!.message.runAt, runAt, 'runAt is the given time');
       assert.ok(second!.at >= runAt, `delivered ${runAt - second!.at} ms before its runAt`);
+    },
+  },
+  {
+    name: 'fractional milliseconds (delayMs: 20.5, runAt: now + 10.25, a RetryableError delayMs: 5.5) are accepted, and the messages delivered with runAt within 1 ms of the asked time',
+    requires: ['delay'],
+    async run(ctx) {
+      const queue = await ctx.world.createQueue();
+      const name = uniqueQueueName('delay');
+      const delayMs = ctx.ms(20) + 0.5;
+      const runAt = Date.now() + ctx.ms(10) + 0.25;
+      const { ids } = await queue.publish(name, [{ payload: 'delayed', delayMs }, { payload: 'at', runAt }]);
+      const [delayed, at] = ids as [string, string];
+      const seen = new Deliveries();
+      const retryMs = ctx.ms(5) + 0.5;
+      const processor = seen.processor((messages) => {
+        if (messages[0]!.id === at && messages[0]!.attempt === 1) throw new RetryableError('again, a fraction later', { delayMs: retryMs });
+      });
+      queue.consume(name, processor, { batchSize: 1, leaseMs: longLease(ctx) });
+      await until(() => seen.count(delayed) === 1 && seen.count(at) === 2, patience(ctx), 'both delivered, the second twice');
+      const d = seen.of(delayed)[0]!.message;
+      assert.ok(Math.abs(d.runAt - (d.createdAt + delayMs)) <= 1, `runAt ${d.runAt} is createdAt ${d.createdAt} + ${delayMs} within 1 ms`);
+      const [first, again] = seen.of(at) as [Delivery, Delivery];
+      assert.ok(Math.abs(first.message.runAt - runAt) <= 1, `runAt ${first.message.runAt} is ${runAt} within 1 ms`);
+      assert.ok(again.at >= first.at + ctx.ms(5), `retried ${again.at - first.at} ms after the first delivery, asked for ${retryMs}`);
     },
   },
 ];

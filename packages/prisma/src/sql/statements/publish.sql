@@ -1,14 +1,17 @@
 -- Publish a batch in one statement.
 --   $1 queue text,
 --   $2 the batch as one JSON array (one parameter, cheap for every client to pass), each element
---      { ord, id, type, payload, headers, created_at, delay_ms, ttl_ms, max_attempts,
---        partition_key, dedupe_key, explicit_id, run_at_ms, expires_at_ms }:
---      delay_ms schedules due_at = now() + delay (this server's clock); ttl_ms likewise expires_at
---      (NULL: no expiry); run_at_ms / expires_at_ms are the publisher's clock, reported on delivery,
+--      { ord, id, payload, created_at } and, only where they differ from the default a missing
+--      key stands for, { type ('default'), headers ({}), delay_ms (0), run_at_ms (created_at),
+--      ttl_ms, expires_at_ms (no expiry), max_attempts, partition_key, dedupe_key (none),
+--      explicit_id (false) }: keys cost json_to_recordset far more than values do.
+--      delay_ms schedules due_at = now() + delay (this server's clock); ttl_ms likewise expires_at;
+--      run_at_ms / expires_at_ms are the publisher's clock, reported on delivery,
 --   $3 notify channel text, $4 notify bool (one NOTIFY per statement, when not debounced)
 -- A dedupe key held by a live message (or inside its window) suppresses the message; the first
--- message of a key in the batch wins. Returns one row per input, in order: stored or not, and the
--- id holding its key (NULL when a concurrent publish took the key: the caller looks it up).
+-- message of a key in the batch wins. Returns a row for each message not stored (a duplicate), in
+-- order, with the id holding its key (NULL when a concurrent publish took the key: the caller looks
+-- it up); a batch stored whole returns no rows.
 WITH input AS (
   SELECT * FROM json_to_recordset($2::json) AS i(
     ord int, id text, type text, payload jsonb, headers jsonb, created_at int8, delay_ms float8, ttl_ms float8,
@@ -28,10 +31,11 @@ stored AS (
   INSERT INTO {{schema}}.messages
     (queue, id, type, payload, headers, created_at, run_at_ms, expires_at_ms, due_at, expires_at, max_attempts, partition_key, dedupe_key, explicit_id)
   -- A JSON null payload arrives as SQL NULL from json_to_recordset: store it as the JSON value null.
-  SELECT $1, i.id, i.type, coalesce(i.payload, 'null'::jsonb), i.headers, i.created_at, i.run_at_ms, i.expires_at_ms,
-         now() + i.delay_ms * interval '1 millisecond',
+  SELECT $1, i.id, coalesce(i.type, 'default'), coalesce(i.payload, 'null'::jsonb), coalesce(i.headers, '{}'::jsonb),
+         i.created_at, coalesce(i.run_at_ms, i.created_at), i.expires_at_ms,
+         CASE WHEN i.delay_ms IS NULL THEN now() ELSE now() + i.delay_ms * interval '1 millisecond' END,
          CASE WHEN i.ttl_ms IS NULL THEN NULL ELSE now() + i.ttl_ms * interval '1 millisecond' END,
-         i.max_attempts, i.partition_key, i.dedupe_key, i.explicit_id
+         i.max_attempts, i.partition_key, i.dedupe_key, coalesce(i.explicit_id, false)
   FROM input i
   WHERE i.dedupe_key IS NULL OR EXISTS (SELECT 1 FROM keyed k WHERE k.dedupe_key = i.dedupe_key AND k.message_id = i.id)
   ORDER BY i.ord
@@ -46,4 +50,5 @@ CROSS JOIN notified
 LEFT JOIN stored s ON s.id = i.id
 LEFT JOIN keyed k ON k.dedupe_key = i.dedupe_key
 LEFT JOIN {{schema}}.dedupe_keys d ON d.queue = $1 AND d.dedupe_key = i.dedupe_key
+WHERE s.id IS NULL
 ORDER BY i.ord
