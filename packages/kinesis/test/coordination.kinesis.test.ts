@@ -2,7 +2,6 @@
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CoordinationStore } from '../src/coordination/coordination-store.js';
-import type { RedisLike } from '../src/coordination/redis-like.js';
 import { streamKeys } from '../src/index.js';
 import { REDIS_URL, dropPrefix, redisReachable, uniquePrefix } from './support/redis.js';
 
@@ -21,7 +20,7 @@ afterEach(async () => {
 async function store(shards: number, lineage: Array<[string, string[], boolean]> = []): Promise<CoordinationStore> {
   const prefix = uniquePrefix('coord');
   prefixes.push(prefix);
-  const s = new CoordinationStore(redis as unknown as RedisLike, streamKeys(prefix, 'app', 'stream'));
+  const s = new CoordinationStore(redis, streamKeys(prefix, 'app', 'stream'));
   const list: Array<[string, string[], boolean]> = Array.from({ length: shards }, (_, i) => [`s${i}`, [], false]);
   await s.sync([...list, ...lineage], 'TRIM_HORIZON');
   return s;
@@ -99,7 +98,7 @@ describe.skipIf(!reachable.ok)('coordination scripts (Redis)', () => {
     const s = await store(1);
     const [shard, epoch] = (await s.assign('a', LEASE, LEASE, 1, LEASE, [], 0)).owned[0]!;
     await s.mark('a', [{ shard, epoch, first: '5', last: '6', token: 'c1' }]);
-    const item = { s: shard, e: epoch, k: 'c1', cp: '5', retry: ['6', '{"name":"E","message":"x"}', 1] as const };
+    const item = { s: shard, e: epoch, k: 'c1', cp: '5', retry: [['6', '{"name":"E","message":"x"}', 1]] as const };
     await s.settle('a', [item]);
     await s.settle('a', [item]);
     expect((await s.shardState(shard)).attempts.length).toBe(1);
@@ -109,7 +108,7 @@ describe.skipIf(!reachable.ok)('coordination scripts (Redis)', () => {
     const s = await store(2, [['child', ['s0', 's1'], false]]);
     const owned = await cycle(s, 'a');
     expect(owned).toEqual(['s0', 's1']); // not the child yet
-    const epochOf = async (id: string) => JSON.parse((await redis.hget(s.keys.leases, id))!).e as number;
+    const epochOf = async (id: string): Promise<number> => (JSON.parse((await redis.hget(s.keys.leases, id))!) as { e: number }).e;
     const first = await s.finish('a', 's0', await epochOf('s0'), LEASE);
     expect(first).toEqual({ ok: true, children: [] }); // the adjacent parent is not finished
     const second = await s.finish('a', 's1', await epochOf('s1'), LEASE);

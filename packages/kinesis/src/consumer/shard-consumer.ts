@@ -139,7 +139,7 @@ export class ShardConsumer {
     const states = new Map<BufferedRecord, BufferedRecord['state']>();
     const ahead: string[] = [];
     const dead: Array<readonly [string, string, string]> = [];
-    let retry: readonly [string, string, number] | undefined;
+    const retry: Array<readonly [string, string, number]> = [];
     let retryDelayMs: number | undefined;
     let waiting = false; // a record before this one is not settled
     for (const r of this.buffer) {
@@ -155,9 +155,9 @@ export class ShardConsumer {
       } else {
         states.set(r, 'pending');
         waiting = true;
-        if (o.kind === 'retry' && retry === undefined) {
-          retry = [r.position, o.error, o.runAt];
-          retryDelayMs = o.delayMs;
+        if (o.kind === 'retry') {
+          retry.push([r.position, o.error, o.runAt]);
+          retryDelayMs ??= o.delayMs;
         }
       }
     });
@@ -173,13 +173,13 @@ export class ShardConsumer {
       e: this.epoch,
       k: token,
       ...(cp !== undefined && cp !== this.checkpoint ? { cp } : {}),
-      ...(retry !== undefined ? { retry } : {}),
+      ...(retry.length > 0 ? { retry } : {}),
       ...(dead.length > 0 ? { dead } : {}),
       ...(ahead.length > 0 ? { ahead } : {}),
     };
     const commit = (): { checkpoint: string | undefined; retryDelayMs: number | undefined } => {
       for (const [r, state] of states) r.state = state;
-      if (retry !== undefined) this.ledger.add({ f: retry[0], t: retry[0], n: 1, err: retry[1], r: retry[2] });
+      for (const [position, err, r] of retry) this.ledger.add({ f: position, t: position, n: 1, err, r });
       for (const p of ahead) this.ledger.add({ f: p, t: p, n: 0, d: 1 });
       let moved: string | undefined;
       if (item.cp !== undefined) {

@@ -50,7 +50,8 @@ export interface SettleItem {
   /** The claim's token ('' for records set aside at receive). */
   readonly k: string;
   readonly cp?: string;
-  readonly retry?: readonly [position: string, error: string, runAt: number];
+  /** Failed records to retry: each counts an attempt. */
+  readonly retry?: ReadonlyArray<readonly [position: string, error: string, runAt: number]>;
   /** Dead letters: message id, position, letter JSON. */
   readonly dead?: ReadonlyArray<readonly [id: string, position: string, letter: string]>;
   /** Records settled ahead of the checkpoint. */

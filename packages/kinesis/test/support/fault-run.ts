@@ -72,7 +72,7 @@ export class FaultRun {
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.workers.map((w) => (w.child.exitCode === null && w.child.signalCode === null ? w.kill() : undefined)));
+    await Promise.all(this.workers.map((w) => (w.child.exitCode === null && w.child.signalCode === null ? w.kill() : Promise.resolve())));
     await this.queue?.close({ timeoutMs: 2_000 });
     this.client.destroy();
     await dropPrefix(this.prefix, this.redisUrl).catch(() => undefined);

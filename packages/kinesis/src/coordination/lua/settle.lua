@@ -4,10 +4,10 @@
 -- KEYS[5] dead letters (stream)  KEYS[6] dead-letter index (hash message id -> entry id)
 -- ARGV[1] me
 -- ARGV[2] JSON {{s = shard, e = epoch, k = claimToken or '', cp = position or nil,
---                 retry = {pos, error, runAt} or nil, dead = {{id, pos, letter}} or nil,
+--                 retry = {{pos, error, runAt}} or nil, dead = {{id, pos, letter}} or nil,
 --                 ahead = {pos, …} or nil}}  (ahead: records settled past a record still waiting)
 -- Per shard: the checkpoint moves to `cp` (never backwards: compared as big integers); attempt
--- entries at or before it are dropped; a retry adds an entry for its record, each record settled
+-- entries at or before it are dropped; each retry adds an entry for its record, each record settled
 -- ahead a done entry (a new owner skips it); each dead letter is added to the stream and
 -- indexed; the claim's in-flight marker is cleared.
 -- A settle applied before (its marker is gone: the answer was lost and core sent it again) only
@@ -45,10 +45,10 @@ for _, it in ipairs(cjson.decode(ARGV[2])) do
       end
       prune_attempts(KEYS[4], shard, redis.call('HGET', KEYS[2], shard))
     end
-    if fresh and (it.retry ~= nil or (it.ahead ~= nil and #it.ahead > 0)) then
+    if fresh and ((it.retry ~= nil and #it.retry > 0) or (it.ahead ~= nil and #it.ahead > 0)) then
       local list = hget_json(KEYS[4], shard) or {}
-      if it.retry ~= nil then
-        table.insert(list, { f = it.retry[1], t = it.retry[1], n = 1, err = it.retry[2], r = it.retry[3] })
+      for _, r in ipairs(it.retry or {}) do
+        table.insert(list, { f = r[1], t = r[1], n = 1, err = r[2], r = r[3] })
       end
       for _, pos in ipairs(it.ahead or {}) do table.insert(list, { f = pos, t = pos, n = 0, d = 1 }) end
       hset_json(KEYS[4], shard, list)
