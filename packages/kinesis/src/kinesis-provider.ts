@@ -115,6 +115,13 @@ export class KinesisProvider implements QueueProvider {
     if (typeof o.redis === 'string') {
       this.#redis = await connectRedis(o.redis);
       this.#ownRedis = true;
+      let warnedAt = -Infinity;
+      this.#redis.on('error', (error) => {
+        // ioredis reconnects by itself; one warning per ten seconds of trouble is enough.
+        if (performance.now() - warnedAt < 10_000) return;
+        warnedAt = performance.now();
+        context.logger.warn('[kinesis] the Redis connection failed; it reconnects (heartbeats and settles are retried meanwhile)', { error });
+      });
     } else {
       this.#redis = o.redis;
     }
