@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { runFastq } from './fastq-run.js';
+import { runKinesisBench } from './kinesis/kinesis-bench.js';
 import { describeLoad, describeMachine } from './machine.js';
 import { runMemory, type MemoryCase } from './memory-run.js';
 import { summarise, type CaseResult, type RunResult } from './result.js';
@@ -77,10 +78,21 @@ async function measureAll(cases: readonly BenchCase[]): Promise<CaseResult[]> {
 }
 
 async function main(): Promise<number> {
+  console.log(`mqkit bench — ${describeMachine()}`);
+  if (settings.suites.has('memory')) await memoryBench();
+  if (settings.suites.has('kinesis')) {
+    console.log('');
+    console.log(`${describeLoad()} before the kinesis part`);
+    await runKinesisBench({ n: settings.kinesisN, reps: settings.kinesisReps, redisUrl: settings.redisUrl, failoverReps: settings.failoverReps }, (line) => console.log(line));
+    console.log(`${describeLoad()} after the kinesis part`);
+  }
+  return 0;
+}
+
+async function memoryBench(): Promise<void> {
   const cases = settings.only ? ALL.filter((c) => settings.only!.has(c.id)) : ALL;
   if (cases.length === 0) throw new Error(`BENCH_ONLY matched no case; known: ${ALL.map((c) => c.id).join(', ')}`);
   const startedAt = performance.now();
-  console.log(`mqkit bench — ${describeMachine()}`);
   console.log(
     `N = ${settings.n.toLocaleString('en-US')} per run (batchSize-1 cases: N/20), publish/feed batches of ${publishBatch.toLocaleString('en-US')}, ` +
       `1 short warm-up + ${settings.reps} measured runs per case (round-robin), median reported${(globalThis as { gc?: unknown }).gc ? ', GC between runs' : ''}`,
@@ -115,7 +127,6 @@ async function main(): Promise<number> {
     writeFileSync(settings.jsonPath, JSON.stringify({ machine: describeMachine(), settings: { ...settings, only: settings.only && [...settings.only] }, results }, null, 2));
   }
   // A missed target is reported, not failed: speed depends on the machine, and no test asserts it.
-  return 0;
 }
 
 main().then(

@@ -6,6 +6,11 @@
  * - BENCH_PUBLISH_BATCH: messages per publish call / fastq feed (default 10,000)
  * - BENCH_ONLY: comma list of cases to run, e.g. `memory:512x8,fastq:64` (default: all)
  * - BENCH_JSON: write the results as JSON to this path too
+ * - BENCH_SUITES: which parts run, `memory,kinesis` (default both)
+ * - BENCH_KINESIS_N: records per Kinesis producer/consumer run (default 50,000)
+ * - BENCH_KINESIS_REPS: rounds of the Kinesis producer/consumer runs (default 3)
+ * - BENCH_FAILOVER_REPS: failover runs per lease setting (default 2)
+ * - REDIS_URL: the Redis the Kinesis part coordinates through (default redis://127.0.0.1:6379)
  */
 export interface BenchSettings {
   readonly n: number;
@@ -13,6 +18,11 @@ export interface BenchSettings {
   readonly publishBatch: number;
   readonly only: ReadonlySet<string> | undefined;
   readonly jsonPath: string | undefined;
+  readonly suites: ReadonlySet<string>;
+  readonly kinesisN: number;
+  readonly kinesisReps: number;
+  readonly failoverReps: number;
+  readonly redisUrl: string;
 }
 
 export function readSettings(env: NodeJS.ProcessEnv = process.env): BenchSettings {
@@ -23,6 +33,11 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): BenchSetting
     publishBatch: positiveInt(env.BENCH_PUBLISH_BATCH, 'BENCH_PUBLISH_BATCH', 10_000),
     only: only ? new Set(only.split(',').map((s) => s.trim())) : undefined,
     jsonPath: env.BENCH_JSON || undefined,
+    suites: new Set((env.BENCH_SUITES?.trim() || 'memory,kinesis').split(',').map((x) => x.trim())),
+    kinesisN: positiveInt(env.BENCH_KINESIS_N, 'BENCH_KINESIS_N', 50_000),
+    kinesisReps: positiveInt(env.BENCH_KINESIS_REPS, 'BENCH_KINESIS_REPS', 3),
+    failoverReps: positiveInt(env.BENCH_FAILOVER_REPS, 'BENCH_FAILOVER_REPS', 2),
+    redisUrl: env.REDIS_URL || 'redis://127.0.0.1:6379',
   };
 }
 

@@ -62,7 +62,8 @@ describe.skipIf(!reachable.ok)('kinesis worker processes', () => {
     record('kinesis', { fault: 'worker SIGKILLed mid-batch (lease 1500 ms)', sent: report.sent, lost: report.missing.length, duplicates: report.duplicates, recoverMs: failoverMs });
     expect(report.missing).toEqual([]);
     expect(report.orderViolations).toEqual([]);
-    expect(failoverMs).toBeLessThan(3_000); // tuned target ≤ 3 s
+    // Within the lease (renewed a third of it before the kill at worst) plus a cycle's slack: tuned target ≤ 3 s.
+    expect(failoverMs).toBeLessThan(LEASE_MS + 500);
   });
 
   it('a worker frozen (SIGSTOP) past its lease cannot checkpoint when it wakes: its late batch is fenced and the peer goes on', async () => {

@@ -22,7 +22,9 @@ local minHold = tonumber(ARGV[7])
 local avoid = {}
 for _, s in ipairs(cjson.decode(ARGV[6])) do avoid[s] = true end
 
-redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), me)
+-- Membership is renewed by the heartbeat only (with the leases, so both expire together); a
+-- balancing cycle adds this worker if it is not a member yet.
+redis.call('ZADD', KEYS[1], 'NX', now + tonumber(ARGV[2]), me)
 local live = live_members(KEYS[1], now)
 local workers = 0
 local counts = {}
