@@ -83,7 +83,7 @@ async function main(): Promise<number> {
   if (settings.suites.has('kinesis')) {
     console.log('');
     console.log(`${describeLoad()} before the kinesis part`);
-    await runKinesisBench({ n: settings.kinesisN, reps: settings.kinesisReps, redisUrl: settings.redisUrl, failoverReps: settings.failoverReps }, (line) => console.log(line));
+    await runKinesisBench({ n: settings.kinesisN, reps: settings.kinesisReps, redisUrl: settings.redisUrl, failoverReps: settings.failoverReps, parts: settings.kinesisParts }, (line) => console.log(line));
     console.log(`${describeLoad()} after the kinesis part`);
   }
   return 0;

@@ -69,7 +69,7 @@ export interface KinesisOptions {
     readonly idleDelayMs?: number;
     /** Largest GetRecords Limit. Default 10000. */
     readonly maxRecords?: number;
-    /** Records a shard buffers before reading pauses. Default 10000. */
+    /** Records a shard buffers before reading pauses (two full pages: the next page is read while the last is processed). Default 20000. */
     readonly maxBuffered?: number;
     /** A custom pacing per shard (adaptive batch size and delays). */
     readonly pacing?: () => ReadPacing;
@@ -229,7 +229,7 @@ export function resolveKinesisOptions(input: unknown): ResolvedKinesisOptions {
     read: {
       initialPosition: initialPosition(r.initialPosition),
       minIntervalMs,
-      maxBuffered: optionalInt(r.maxBuffered, 'kinesis.read.maxBuffered', 1, 10_000, 1_000_000),
+      maxBuffered: optionalInt(r.maxBuffered, 'kinesis.read.maxBuffered', 1, 20_000, 1_000_000),
       pacing: customPacing ?? (() => new AdaptivePacing({ minIntervalMs, idleDelayMs, maxRecords })),
       shardSyncIntervalMs: optionalInt(r.shardSyncIntervalMs, 'kinesis.read.shardSyncIntervalMs', 10, 60_000, MAX_MS),
     },

@@ -101,11 +101,13 @@ describe('the attempt ledger', () => {
 });
 
 describe('adaptive pacing', () => {
-  it('reads again soon while behind or after a full page, waits the idle delay when caught up, and shrinks the limit while records pile up', () => {
+  it('reads again soon with the largest page while behind, waits the idle delay when caught up, and shrinks the page while pages come back nearly empty', () => {
     const p = new AdaptivePacing({ minIntervalMs: 200, idleDelayMs: 1_000, maxRecords: 1_000, minRecords: 10 });
-    expect(p.next({ records: 1_000, limit: 500, millisBehindLatest: 0, buffered: 0, maxBuffered: 10_000 })).toEqual({ delayMs: 200, limit: 1_000 });
-    expect(p.next({ records: 0, limit: 500, millisBehindLatest: 0, buffered: 0, maxBuffered: 10_000 })).toEqual({ delayMs: 1_000, limit: 500 });
-    expect(p.next({ records: 3, limit: 500, millisBehindLatest: 9_000, buffered: 6_000, maxBuffered: 10_000 })).toEqual({ delayMs: 200, limit: 250 });
+    expect(p.next({ records: 500, limit: 500, millisBehindLatest: 0, buffered: 0, maxBuffered: 10_000 })).toEqual({ delayMs: 200, limit: 1_000 });
+    expect(p.next({ records: 3, limit: 20, millisBehindLatest: 9_000, buffered: 6_000, maxBuffered: 10_000 })).toEqual({ delayMs: 200, limit: 1_000 });
+    expect(p.next({ records: 0, limit: 500, millisBehindLatest: 0, buffered: 0, maxBuffered: 10_000 })).toEqual({ delayMs: 1_000, limit: 250 });
+    expect(p.next({ records: 5, limit: 12, millisBehindLatest: 0, buffered: 0, maxBuffered: 10_000 })).toEqual({ delayMs: 200, limit: 12 });
+    expect(p.next({ records: 0, limit: 12, millisBehindLatest: 0, buffered: 0, maxBuffered: 10_000 })).toEqual({ delayMs: 1_000, limit: 10 });
     const waits = [1, 2, 3, 20].map((n) => p.throttled(n));
     expect(waits[0]).toBeGreaterThanOrEqual(250);
     expect(waits[3]).toBeLessThanOrEqual(30_000);

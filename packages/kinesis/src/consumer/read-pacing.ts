@@ -34,9 +34,8 @@ export interface AdaptivePacingOptions {
 
 /**
  * The default pacing. Behind (`MillisBehindLatest` > 0) or a full page: read again after the
- * minimum interval; caught up and empty: wait `idleDelayMs`. The limit doubles after full pages
- * while the processor keeps up, halves while fetched records pile up unprocessed. Throttled: 500 ms
- * doubling with jitter, capped.
+ * minimum interval, with the largest limit; caught up and empty: wait `idleDelayMs`, the limit
+ * halving while pages come back under a quarter full. Throttled: 500 ms doubling with jitter, capped.
  */
 export class AdaptivePacing implements ReadPacing {
   readonly #min: number;
@@ -56,10 +55,13 @@ export class AdaptivePacing implements ReadPacing {
   }
 
   next(read: ReadResult): { delayMs: number; limit: number } {
-    let limit = read.limit;
-    if (read.buffered > read.maxBuffered / 2) limit = Math.max(this.#minRecords, Math.floor(limit / 2));
-    else if (read.records >= read.limit) limit = Math.min(this.#maxRecords, limit * 2);
+    // Behind: the largest page. Caught up: pages about as large as what arrives (halving while
+    // they come back under a quarter full), so a quiet shard asks for little. Memory is bounded
+    // separately: a page never asks for more than the buffer has room for.
     const behind = read.records >= read.limit || (read.millisBehindLatest ?? 0) > 0;
+    let limit = read.limit;
+    if (behind) limit = this.#maxRecords;
+    else if (read.records < read.limit / 4) limit = Math.max(this.#minRecords, Math.floor(limit / 2));
     const delayMs = behind || read.records > 0 ? this.#min : Math.max(this.#min, this.#idle);
     return { delayMs, limit };
   }

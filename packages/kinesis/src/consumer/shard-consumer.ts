@@ -91,11 +91,9 @@ export class ShardConsumer {
     return !this.lost.signal.aborted;
   }
 
-  /** Records read and not settled. */
+  /** Records read and not settled (about: done-ahead records still in the buffer count too). */
   get unsettled(): number {
-    let n = 0;
-    for (const r of this.buffer) if (r.state !== 'done') n++;
-    return n;
+    return this.buffer.length;
   }
 
   add(records: readonly ReadRecord[]): void {
@@ -104,8 +102,18 @@ export class ShardConsumer {
 
   /** The first record not settled, after popping the done ones at the head into `carry`. */
   head(): BufferedRecord | undefined {
-    while (this.buffer.length > 0 && this.buffer[0]!.state === 'done') this.carry = this.buffer.shift()!.position;
+    const done = this.#donePrefix();
+    if (done > 0) {
+      this.carry = this.buffer[done - 1]!.position;
+      this.buffer.splice(0, done); // once: a shift per record would move the whole buffer each time
+    }
     return this.buffer[0];
+  }
+
+  #donePrefix(): number {
+    let n = 0;
+    while (n < this.buffer.length && this.buffer[n]!.state === 'done') n++;
+    return n;
   }
 
   /** May contribute records to a claim now. */
@@ -187,7 +195,7 @@ export class ShardConsumer {
         this.carry = undefined;
         this.ledger.prune(item.cp);
         moved = item.cp;
-        while (this.buffer.length > 0 && this.buffer[0]!.state === 'done') this.buffer.shift();
+        this.buffer.splice(0, this.#donePrefix());
       }
       if (this.claimToken === token) this.claimToken = undefined;
       if (this.wantedBy !== '') this.settledSinceWanted = true;
