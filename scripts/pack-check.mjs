@@ -30,6 +30,7 @@ const EXPECTED_EXPORTS = {
   '@mqkit/core': ['createQueue', 'PermanentError', 'ack', 'Lifecycle'],
   '@mqkit/memory': ['memory', 'MemoryBroker'],
   '@mqkit/testkit': ['runQueueConformance'],
+  '@mqkit/kinesis': ['kinesis', 'KinesisProvider', 'kinesisRecordOf', 'PartialPublishError', 'envelopeCodec', 'aggregate'],
 };
 
 const args = process.argv.slice(2);

@@ -22,12 +22,15 @@ afterEach(async () => {
 });
 
 describe('kinesis while its Redis restarts', () => {
-  it('a Redis killed and restarted mid-run (with its append-only file): workers report the failures, recover, and nothing is lost', async () => {
-    redis = await OwnRedis.start(true);
-    run = await new FaultRun(server, `redis-restart-${process.pid}`, redis.url).open(4);
+  it.each([
+    ['with its append-only file', true],
+    ['without persistence: leases, checkpoints and counts are gone, so records are read again', false],
+  ])('a Redis killed and restarted mid-run (%s): workers report the failures, recover, and nothing is lost', async (_what, persistent) => {
+    redis = await OwnRedis.start(persistent);
+    run = await new FaultRun(server, `redis-restart-${process.pid}-${persistent ? 'aof' : 'none'}`, redis.url).open(4);
     const r = run;
-    await r.start('a', { LEASE_MS: 3_000, BATCH: 5 }, 5);
-    await r.start('b', { LEASE_MS: 3_000, BATCH: 5 }, 5);
+    await r.start('a', { LEASE_MS: 3_000, BATCH: 5, SYNC_MS: 500 }, 5);
+    await r.start('b', { LEASE_MS: 3_000, BATCH: 5, SYNC_MS: 500 }, 5);
     await r.publish(8, 60);
     await until(() => readDeliveries(r.dir).length > 100, 15_000, 'consumption under way');
     await redis.kill();
@@ -40,7 +43,7 @@ describe('kinesis while its Redis restarts', () => {
     const failures = readEvents(r.dir).filter((e) => e.at >= downAt && (e.type === 'heartbeat.failed' || e.type === 'consumer.error'));
     expect(failures.length).toBeGreaterThan(0); // reported, not silent
     const report = checkDeliveries(r.published, readDeliveries(r.dir), { ordered: true });
-    record('kinesis', { fault: 'Redis SIGKILLed for 0.7 s and restarted (AOF)', sent: report.sent, lost: report.missing.length, duplicates: report.duplicates, recoverMs: resumed.length > 0 ? Math.min(...resumed) - upAt : undefined });
+    record('kinesis', { fault: `Redis SIGKILLed for 0.7 s and restarted (${persistent ? 'AOF' : 'no persistence'})`, sent: report.sent, lost: report.missing.length, duplicates: report.duplicates, recoverMs: resumed.length > 0 ? Math.min(...resumed) - upAt : undefined });
     expect(report.missing).toEqual([]);
     expect(report.orderViolations).toEqual([]);
   });
