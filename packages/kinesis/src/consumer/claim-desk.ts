@@ -2,7 +2,7 @@ import { LeaseLostError, emitExpired, emitPoisonPill, emitUndecodable, linkSigna
 import type { DecodedMessage } from '../producer/record-codec.js';
 import { remember } from './record-info.js';
 import { ShardConsumer, type BufferedRecord, type ClaimPart, type RecordOutcome } from './shard-consumer.js';
-import type { StreamWorker } from './stream-worker.js';
+import type { DeskHost } from './desk-host.js';
 import { emit } from './worker-context.js';
 
 const mono = (): number => performance.now();
@@ -44,7 +44,7 @@ export class ClaimDesk {
   #rotate = 0;
   #closed = false;
 
-  constructor(private readonly worker: StreamWorker) {}
+  constructor(private readonly worker: DeskHost) {}
 
   get inFlight(): number {
     let n = 0;

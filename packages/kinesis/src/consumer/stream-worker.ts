@@ -3,6 +3,7 @@ import type { AssignResult } from '../coordination/coordination-store.js';
 import type { Nudge } from '../coordination/nudge-bus.js';
 import { ensureStream } from '../kinesis/stream-admin.js';
 import { ClaimDesk } from './claim-desk.js';
+import type { DeskHost } from './desk-host.js';
 import { ShardConsumer } from './shard-consumer.js';
 import { ShardReader } from './shard-reader.js';
 import { ShardSyncer } from './shard-syncer.js';
@@ -21,7 +22,7 @@ const mono = (): number => performance.now();
  * receiver closes: in-flight claims settle, leases are released and a nudge lets peers take over
  * at once. Claims are the ClaimDesk's business.
  */
-export class StreamWorker {
+export class StreamWorker implements DeskHost {
   readonly ctx: WorkerContext;
   readonly desk: ClaimDesk;
   readonly shards = new Map<string, ShardConsumer>();
