@@ -12,19 +12,8 @@ export interface RawRecord {
   readonly arrivalMs: number;
 }
 
-/** What a codec reads back: a message without its delivery fields (attempt, queue). */
-export interface DecodedMessage {
-  readonly id: string;
-  readonly type: string;
-  readonly payload: unknown;
-  readonly createdAt: number;
-  readonly runAt: number;
-  readonly expiresAt: number | undefined;
-  readonly maxAttempts: number | undefined;
-  readonly partitionKey: string | undefined;
-  readonly dedupeKey: string | undefined;
-  readonly headers: Headers;
-}
+/** What a codec reads back: a message as published, without its delivery fields (queue, attempt). */
+export type DecodedMessage = Omit<NewMessage, 'explicitId' | 'queue'>;
 
 /**
  * How messages become record data and back. `decode` throws (a `DecodeError`, or anything) for a

@@ -2,30 +2,15 @@
 // frozen past its lease, a graceful hand-off. The oracle (testkit's checkDeliveries): nothing
 // missing, per-key order kept, duplicates counted.
 import { checkDeliveries, readDeliveries, readEvents, until } from '@mqkit/testkit';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { FaultRun } from '../support/fault-run.js';
-import { startKinesalite, type Kinesalite } from '../support/kinesalite.js';
+import { describe, expect, it } from 'vitest';
+import { faultSuite, type FaultRun } from '../support/fault-run.js';
 import { redisReachable } from '../support/redis.js';
 import { record } from '../support/figures.js';
 
 const reachable = await redisReachable();
 const LEASE_MS = 1_500; // the tuned setting (the default is 6000)
-let server: Kinesalite;
-let run: FaultRun | undefined;
-let n = 0;
-beforeAll(async () => {
-  server = await startKinesalite();
-});
-afterAll(async () => server?.close());
-afterEach(async () => {
-  await run?.close();
-  run = undefined;
-});
-
-async function fresh(shards: number): Promise<FaultRun> {
-  run = await new FaultRun(server, `leases-${process.pid}-${++n}`).open(shards);
-  return run;
-}
+const suite = faultSuite('leases');
+const fresh = (shards: number): Promise<FaultRun> => suite.fresh(shards);
 
 async function owners(r: FaultRun): Promise<Map<string, number>> {
   const status = await r.provider.status(r.stream);

@@ -2,33 +2,18 @@
 // record, a failing record the checkpoint never passes, KPL-aggregated input.
 import { PutRecordCommand, PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { checkDeliveries, readDeliveries, readEvents, until } from '@mqkit/testkit';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { aggregate, envelopeCodec } from '../../src/index.js';
 import { comparePositions } from '../../src/positions.js';
-import { FaultRun } from '../support/fault-run.js';
+import { faultSuite, type FaultRun } from '../support/fault-run.js';
 import { record } from '../support/figures.js';
-import { startKinesalite, type Kinesalite } from '../support/kinesalite.js';
 import { redisReachable } from '../support/redis.js';
 import { whereIs } from '../support/shard-contents.js';
 
 const reachable = await redisReachable();
 const LEASE_MS = 1_000;
-let server: Kinesalite;
-let run: FaultRun | undefined;
-let n = 0;
-beforeAll(async () => {
-  server = await startKinesalite();
-});
-afterAll(async () => server?.close());
-afterEach(async () => {
-  await run?.close();
-  run = undefined;
-});
-
-async function fresh(shards: number): Promise<FaultRun> {
-  run = await new FaultRun(server, `records-${process.pid}-${++n}`).open(shards);
-  return run;
-}
+const suite = faultSuite('records');
+const fresh = (shards: number): Promise<FaultRun> => suite.fresh(shards);
 
 describe.skipIf(!reachable.ok)('kinesis records through worker processes', () => {
   it('a record that kills its worker every time is dead-lettered as a poison pill after maxAttempts deliveries, across restarts, and the shard moves on', async () => {

@@ -1,23 +1,15 @@
 // A Redis of the test's own killed (SIGKILL) and started again while worker processes consume:
 // heartbeats and settles fail meanwhile (reported, retried), nothing is lost, order per key kept.
 import { checkDeliveries, readDeliveries, readEvents, until } from '@mqkit/testkit';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { FaultRun } from '../support/fault-run.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { faultSuite } from '../support/fault-run.js';
 import { record } from '../support/figures.js';
-import { startKinesalite, type Kinesalite } from '../support/kinesalite.js';
 import { OwnRedis } from '../support/redis-server.js';
 
-let server: Kinesalite;
+const suite = faultSuite('redis-restart');
 let redis: OwnRedis | undefined;
-let run: FaultRun | undefined;
-beforeAll(async () => {
-  server = await startKinesalite();
-});
-afterAll(async () => server?.close());
 afterEach(async () => {
-  await run?.close();
   await redis?.stop();
-  run = undefined;
   redis = undefined;
 });
 
@@ -27,8 +19,7 @@ describe('kinesis while its Redis restarts', () => {
     ['without persistence: leases, checkpoints and counts are gone, so records are read again', false],
   ])('a Redis killed and restarted mid-run (%s): workers report the failures, recover, and nothing is lost', async (_what, persistent) => {
     redis = await OwnRedis.start(persistent);
-    run = await new FaultRun(server, `redis-restart-${process.pid}-${persistent ? 'aof' : 'none'}`, redis.url).open(4);
-    const r = run;
+    const r = await suite.fresh(4, redis.url);
     await r.start('a', { LEASE_MS: 3_000, BATCH: 5, SYNC_MS: 500 }, 5);
     await r.start('b', { LEASE_MS: 3_000, BATCH: 5, SYNC_MS: 500 }, 5);
     await r.publish(8, 60);

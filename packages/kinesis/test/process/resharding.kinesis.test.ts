@@ -4,23 +4,13 @@
 // nothing is missing, duplicates are counted and bounded.
 import { DescribeStreamSummaryCommand, ListShardsCommand, MergeShardsCommand, SplitShardCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import { checkDeliveries, readDeliveries, readEvents, until } from '@mqkit/testkit';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { FaultRun } from '../support/fault-run.js';
+import { describe, expect, it } from 'vitest';
+import { faultSuite } from '../support/fault-run.js';
 import { record } from '../support/figures.js';
-import { startKinesalite, type Kinesalite } from '../support/kinesalite.js';
 import { redisReachable } from '../support/redis.js';
 
 const reachable = await redisReachable();
-let server: Kinesalite;
-let run: FaultRun | undefined;
-beforeAll(async () => {
-  server = await startKinesalite();
-});
-afterAll(async () => server?.close());
-afterEach(async () => {
-  await run?.close();
-  run = undefined;
-});
+const suite = faultSuite('reshard');
 
 async function active(client: KinesisClient, stream: string): Promise<void> {
   for (;;) {
@@ -32,8 +22,7 @@ async function active(client: KinesisClient, stream: string): Promise<void> {
 
 describe.skipIf(!reachable.ok)('kinesis resharding while consuming', () => {
   it('a split and then a merge mid-run: per key in order across parents and children, nothing missing, no duplicates beyond what was in flight', async () => {
-    run = await new FaultRun(server, `reshard-${process.pid}`).open(2);
-    const r = run;
+    const r = await suite.fresh(2);
     const env = { LEASE_MS: 1_500, BATCH: 10, SYNC_MS: 500 };
     // Slow enough (20 ms a batch of 10) that the parents still hold records when the children open.
     await r.start('a', env, 20);

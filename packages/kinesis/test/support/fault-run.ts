@@ -8,7 +8,8 @@ import { CreateStreamCommand, DescribeStreamSummaryCommand, KinesisClient } from
 import { createQueue, type Queue } from '@mqkit/core';
 import { WorkerProcess, type PublishedRecord } from '@mqkit/testkit';
 import { kinesis, type KinesisProvider } from '../../src/index.js';
-import type { Kinesalite } from './kinesalite.js';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import { startKinesalite, type Kinesalite } from './kinesalite.js';
 import { REDIS_URL, dropPrefix, uniquePrefix } from './redis.js';
 
 export const WORKER = join(import.meta.dirname, '..', 'fault', 'worker.mjs');
@@ -78,4 +79,28 @@ export class FaultRun {
     await dropPrefix(this.prefix, this.redisUrl).catch(() => undefined);
     rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The hooks every fault-test file shares: one kinesalite for the file, one run per test, closed
+ * (workers killed, keys and logs removed) after each. `fresh(shards)` opens a run on a new stream.
+ */
+export function faultSuite(tag: string): { fresh(shards: number, redisUrl?: string): Promise<FaultRun> } {
+  let server: Kinesalite | undefined;
+  let run: FaultRun | undefined;
+  let n = 0;
+  beforeAll(async () => {
+    server = await startKinesalite();
+  });
+  afterAll(async () => server?.close());
+  afterEach(async () => {
+    await run?.close();
+    run = undefined;
+  });
+  return {
+    async fresh(shards, redisUrl) {
+      run = await new FaultRun(server!, `${tag}-${process.pid}-${++n}`, redisUrl).open(shards);
+      return run;
+    },
+  };
 }

@@ -2,21 +2,14 @@
 // free ports, torn down afterwards.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { Cluster, Redis } from 'ioredis';
+import { freePort } from '@mqkit/testkit';
+import { Cluster } from 'ioredis';
+import { waitForRedis } from './redis-server.js';
 
 const run = promisify(execFile);
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 export class OwnCluster {
   readonly #children: ChildProcess[] = [];
@@ -32,19 +25,7 @@ export class OwnCluster {
         spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--cluster-enabled', 'yes', '--cluster-config-file', join(c.dir, `nodes-${port}.conf`), '--dir', c.dir, '--save', '', '--appendonly', 'no'], { stdio: 'ignore' }),
       );
     }
-    for (const port of c.ports) {
-      const probe = new Redis(port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => 20 });
-      probe.on('error', () => undefined);
-      for (let i = 0; i < 200; i++) {
-        try {
-          await probe.connect().catch(() => undefined);
-          if ((await probe.ping()) === 'PONG') break;
-        } catch {
-          await new Promise((resolve) => setTimeout(resolve, 25));
-        }
-      }
-      probe.disconnect();
-    }
+    for (const port of c.ports) await waitForRedis(port);
     await run('redis-cli', ['--cluster', 'create', ...c.ports.map((p) => `127.0.0.1:${p}`), '--cluster-replicas', '0', '--cluster-yes']);
     // Wait until every node agrees the cluster is up.
     for (const port of c.ports) {

@@ -2,17 +2,27 @@
 // its append-only file, so what was acknowledged survives, as on a server with persistence).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '@mqkit/testkit';
 import { Redis } from 'ioredis';
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
+/** Waits until a redis-server on `port` answers PING (up to about 5 s). */
+export async function waitForRedis(port: number): Promise<void> {
+  const probe = new Redis(port, '127.0.0.1', { lazyConnect: true, retryStrategy: () => 20, maxRetriesPerRequest: 0 });
+  probe.on('error', () => undefined);
+  try {
+    for (let i = 0; i < 200; i++) {
+      try {
+        await probe.connect().catch(() => undefined);
+        if ((await probe.ping()) === 'PONG') return;
+      } catch {
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+    }
+  } finally {
+    probe.disconnect();
+  }
 }
 
 export class OwnRedis {
@@ -37,17 +47,7 @@ export class OwnRedis {
   async up(): Promise<void> {
     const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.dir, '--save', '', ...(this.persistent ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no'])];
     this.#child = spawn('redis-server', args, { stdio: 'ignore' });
-    const probe = new Redis(this.url, { lazyConnect: true, retryStrategy: () => 20, maxRetriesPerRequest: 0 });
-    probe.on('error', () => undefined);
-    for (let i = 0; i < 200; i++) {
-      try {
-        await probe.connect().catch(() => undefined);
-        if ((await probe.ping()) === 'PONG') break;
-      } catch {
-        await new Promise((resolve) => setTimeout(resolve, 25));
-      }
-    }
-    probe.disconnect();
+    await waitForRedis(this.port);
   }
 
   /** SIGKILL: no shutdown, no final save beyond what the AOF already has. */
