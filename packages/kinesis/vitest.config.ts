@@ -12,6 +12,9 @@ export default defineConfig({
   ],
   test: {
     include: ['test/**/*.test.ts'],
+    // After every other project: these tests start worker processes, emulators and Redis servers,
+    // and the other durable providers' short leases should not share the CPU with them.
+    sequence: { groupOrder: 1 },
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },
