@@ -33,6 +33,7 @@ const EXPECTED_EXPORTS = {
   '@mqkit/testkit': ['runQueueConformance'],
   '@mqkit/prometheus': ['prometheusMetrics', 'PrometheusMetrics', 'allFamilyNames'],
   '@mqkit/prisma': ['prisma', 'PrismaProvider', 'migrate', 'migrationSql', 'SCHEMA_VERSION'],
+  '@mqkit/kinesis': ['kinesis', 'KinesisProvider', 'kinesisRecordOf', 'PartialPublishError', 'envelopeCodec', 'aggregate'],
 };
 
 const args = process.argv.slice(2);

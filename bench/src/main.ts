@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { runFastq } from './fastq-run.js';
+import { runKinesisBench } from './kinesis/kinesis-bench.js';
 import { describeLoad, describeMachine } from './machine.js';
 import { runMemory, type MemoryCase } from './memory-run.js';
 import { summarise, type CaseResult, type RunResult } from './result.js';
@@ -87,10 +88,21 @@ function pct(x: number): string {
 }
 
 async function main(): Promise<number> {
+  console.log(`mqkit bench — ${describeMachine()}`);
+  if (settings.suites.has('memory')) await memoryBench();
+  if (settings.suites.has('kinesis')) {
+    console.log('');
+    console.log(`${describeLoad()} before the kinesis part`);
+    await runKinesisBench({ n: settings.kinesisN, reps: settings.kinesisReps, redisUrl: settings.redisUrl, failoverReps: settings.failoverReps, parts: settings.kinesisParts }, (line) => console.log(line));
+    console.log(`${describeLoad()} after the kinesis part`);
+  }
+  return 0;
+}
+
+async function memoryBench(): Promise<void> {
   const cases = settings.only ? ALL.filter((c) => settings.only!.has(c.id)) : ALL;
   if (cases.length === 0) throw new Error(`BENCH_ONLY matched no case; known: ${ALL.map((c) => c.id).join(', ')}`);
   const startedAt = performance.now();
-  console.log(`mqkit bench — ${describeMachine()}`);
   console.log(
     `N = ${settings.n.toLocaleString('en-US')} per run (batchSize-1 cases: N/20), publish/feed batches of ${publishBatch.toLocaleString('en-US')} ` +
       `(${feed === 'paced' ? 'paced: the next once the last is processed' : 'flood: one event-loop turn between batches, no waiting'}), ` +
@@ -135,12 +147,13 @@ async function main(): Promise<number> {
     writeFileSync(settings.jsonPath, JSON.stringify({ machine: describeMachine(), settings: { ...settings, only: settings.only && [...settings.only] }, results }, null, 2));
   }
   // A missed target is reported, not failed: speed depends on the machine, and no test asserts it.
-  return 0;
 }
 
 main().then(
   (code) => {
     process.exitCode = code;
+    // lifion-kinesis leaves timers running after stopConsumer(): end the process once the report is out.
+    if (settings.suites.has('kinesis')) process.exit(code);
   },
   (error: unknown) => {
     console.error(error);

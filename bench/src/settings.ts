@@ -7,6 +7,12 @@
  * - BENCH_ONLY: comma list of cases to run, e.g. `memory:512x8,fastq:64` (default: all)
  * - BENCH_FEED: how producers are fed, the same for every case: `paced` (default) or `flood`
  * - BENCH_JSON: write the results as JSON to this path too
+ * - BENCH_SUITES: which parts run, `memory,kinesis` (default both)
+ * - BENCH_KINESIS_N: records per Kinesis producer/consumer run (default 100,000)
+ * - BENCH_KINESIS_REPS: rounds of the Kinesis producer/consumer runs (default 3)
+ * - BENCH_FAILOVER_REPS: failover runs per lease setting (default 2)
+ * - BENCH_KINESIS_PARTS: which Kinesis parts run, `producer,consumer,failover` (default all)
+ * - REDIS_URL: the Redis the Kinesis part coordinates through (default redis://127.0.0.1:6379)
  */
 /**
  * How every case's producer is fed, memory and fastq alike. `paced`: a lot of BENCH_PUBLISH_BATCH,
@@ -22,6 +28,12 @@ export interface BenchSettings {
   readonly only: ReadonlySet<string> | undefined;
   readonly jsonPath: string | undefined;
   readonly feed: Feed;
+  readonly suites: ReadonlySet<string>;
+  readonly kinesisN: number;
+  readonly kinesisReps: number;
+  readonly failoverReps: number;
+  readonly kinesisParts: ReadonlySet<string>;
+  readonly redisUrl: string;
 }
 
 export function readSettings(env: NodeJS.ProcessEnv = process.env): BenchSettings {
@@ -33,6 +45,12 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): BenchSetting
     only: only ? new Set(only.split(',').map((s) => s.trim())) : undefined,
     jsonPath: env.BENCH_JSON || undefined,
     feed: feedOf(env.BENCH_FEED),
+    suites: new Set((env.BENCH_SUITES?.trim() || 'memory,kinesis').split(',').map((x) => x.trim())),
+    kinesisN: positiveInt(env.BENCH_KINESIS_N, 'BENCH_KINESIS_N', 100_000),
+    kinesisReps: positiveInt(env.BENCH_KINESIS_REPS, 'BENCH_KINESIS_REPS', 3),
+    failoverReps: positiveInt(env.BENCH_FAILOVER_REPS, 'BENCH_FAILOVER_REPS', 2),
+    kinesisParts: new Set((env.BENCH_KINESIS_PARTS?.trim() || 'producer,consumer,failover').split(',').map((x) => x.trim())),
+    redisUrl: env.REDIS_URL || 'redis://127.0.0.1:6379',
   };
 }
 

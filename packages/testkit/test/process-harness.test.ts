@@ -2,7 +2,7 @@ import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { WorkerProcess, appendDelivery, checkDeliveries, deliveryLogFile, readDeliveries, until, type DeliveryRecord } from '../src/index.js';
+import { LOGGED_EVENTS, WorkerProcess, appendDelivery, appendEvent, checkDeliveries, deliveryLogFile, eventLogFile, readDeliveries, readEvents, until, type DeliveryRecord } from '../src/index.js';
 
 const entry = join(import.meta.dirname, 'fixtures', 'counting-worker.mjs');
 const dirs: string[] = [];
@@ -82,5 +82,20 @@ describe('checkDeliveries (the oracle)', () => {
     expect(checkDeliveries(published, inOrder, { ordered: true }).orderViolations).toEqual([]);
     const skipped = [0, 2, 1, 3].map((seq, i) => record({ id: `m${seq}`, seq, at: i }));
     expect(checkDeliveries(published, skipped, { ordered: true }).orderViolations).toEqual([{ partitionKey: 'k', before: 2, after: 1, worker: 'w' }]);
+  });
+});
+
+describe('the event log', () => {
+  it('keeps the lease and checkpoint events a worker wrote, sorted by time, and skips a torn line', () => {
+    const dir = logDir();
+    const file = eventLogFile(dir, 'w');
+    appendEvent(file, 'w', { type: 'lease.acquired', queue: 'q', kind: 'shard', resource: 's1', owner: 'w', token: 's1:1', at: 1 });
+    appendEvent(file, 'w', { type: 'checkpoint', queue: 'q', shardId: 's1', sequenceNumber: '42', consumerId: 'w', at: 2 });
+    appendFileSync(file, '{"worker":"w","ty');
+    expect(readEvents(dir).map((e) => [e.type, e.resource ?? e.sequenceNumber])).toEqual([
+      ['lease.acquired', 's1'],
+      ['checkpoint', '42'],
+    ]);
+    expect(LOGGED_EVENTS.has('message.processed')).toBe(false);
   });
 });

@@ -39,7 +39,7 @@ export const leaseCases: ConformanceCase[] = [
       await until(() => log.of('message.processed').some((e) => e.messages.some((m) => m.id === id)), work + patience(ctx), 'the long job is acked');
       // ctx.deadline is the run's integer start time plus monotonic (fractional) elapsed ms, and
       // Date.now() is floored: the two can differ by under 1 ms either way without any fault.
-      assert.ok(deadlineAfterExtend >= extendedAt + extendTo - 1, 'ctx.deadline moved to at least extendLease(ms) from now');
+      assert.ok(deadlineAfterExtend >= extendedAt + extendTo - 1, `ctx.deadline moved to at least extendLease(ms) from now (deadline ${deadlineAfterExtend}, asked at ${extendedAt} for ${extendTo} ms)`);
       assert.ok(leaseAfterExtend >= extendedAt + extendTo, 'ctx.leaseExpiresAt moved to at least extendLease(ms) from now');
       assert.equal(log.of('processor.timeout').length, 0, 'the extended processor did not time out');
       assert.equal(log.of('lease.lost').length, 0, 'the lease was never lost');

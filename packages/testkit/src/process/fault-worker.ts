@@ -1,6 +1,7 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { ConsumeOptions, Message, Queue } from '@mqkit/core';
 import { appendDelivery, type DeliveryRecord } from './delivery-log.js';
+import { LOGGED_EVENTS, appendEvent } from './event-log.js';
 
 /** Environment a {@link WorkerProcess} gives its child. */
 export const FAULT_ENV = {
@@ -9,6 +10,8 @@ export const FAULT_ENV = {
   name: 'MQKIT_FAULT_NAME',
   /** ms of "work" per batch (default 0): long enough, and a kill lands mid-batch. */
   workMs: 'MQKIT_FAULT_WORK_MS',
+  /** Where the worker appends its lifecycle events (leases, checkpoints, dead letters, …); unset: none. */
+  events: 'MQKIT_FAULT_EVENTS',
 } as const;
 
 export interface FaultWorkerOptions {
@@ -40,7 +43,8 @@ export type FromWorker =
 /**
  * The child side of a fault test: consume `queue`, append every message to the delivery log the
  * moment its processor runs (before the ack, as an application's side effect would happen) and
- * again once its ack was applied, work
+ * again once its ack was applied, and (when started with `events: true`) its lease, checkpoint
+ * and dead-letter events to an event log; work
  * `MQKIT_FAULT_WORK_MS` per batch, and stop gracefully when the parent says so. A SIGKILL, SIGSTOP
  * or a dying server is the parent's business; whatever the worker logged stays logged.
  *
@@ -72,6 +76,10 @@ export async function runFaultWorker(options: FaultWorkerOptions): Promise<void>
       }
     },
   });
+  const events = process.env[FAULT_ENV.events];
+  if (events !== undefined && events !== '') {
+    queue.lifecycle.add({ name: 'fault-event-log', onEvent: (e) => void (LOGGED_EVENTS.has(e.type) && appendEvent(events, worker, e)) });
+  }
   queue.consume(
     options.queue,
     async (messages) => {

@@ -5,3 +5,4 @@ export { WorkerProcess, type WorkerStart, type Exit } from './worker-process.js'
 export { TcpProxy } from './tcp-proxy.js';
 export { freePort } from './free-port.js';
 export { publishSurely } from './publish-surely.js';
+export { appendEvent, readEvents, eventLogFile, LOGGED_EVENTS, type EventRecord } from './event-log.js';

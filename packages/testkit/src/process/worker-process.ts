@@ -1,5 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { deliveryLogFile } from './delivery-log.js';
+import { eventLogFile } from './event-log.js';
 import { FAULT_ENV, type FromWorker, type ToWorker, type WorkerHealth } from './fault-worker.js';
 
 export interface WorkerStart {
@@ -11,6 +12,8 @@ export interface WorkerStart {
   readonly env?: Readonly<Record<string, string>>;
   /** ms of work per batch. */
   readonly workMs?: number;
+  /** Also log the worker's lease, checkpoint and dead-letter events (`readEvents(logDir)`). */
+  readonly events?: boolean;
   /** How long to wait for the worker's `ready` (default 20 s). */
   readonly readyTimeoutMs?: number;
   /** Node options for the child, e.g. `['--import', tsxLoaderUrl]` for a TypeScript worker. */
@@ -44,6 +47,7 @@ export class WorkerProcess {
         [FAULT_ENV.log]: deliveryLogFile(start.logDir, start.name),
         [FAULT_ENV.name]: start.name,
         [FAULT_ENV.workMs]: String(start.workMs ?? 0),
+        ...(start.events === true ? { [FAULT_ENV.events]: eventLogFile(start.logDir, start.name) } : {}),
       },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       ...(start.execArgv !== undefined ? { execArgv: [...start.execArgv] } : {}),
