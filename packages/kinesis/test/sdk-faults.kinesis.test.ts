@@ -101,7 +101,12 @@ describe.skipIf(!reachable.ok)('kinesis with faults injected into the AWS SDK cl
       await new Promise((resolve) => setTimeout(resolve, 15));
     }
     await until(() => published.every((p) => seen.count(p.id) >= 1), 20_000, () => `all delivered (${seen.ids().size}/${published.length})`);
-    const deliveries: DeliveryRecord[] = seen.all.map((d) => ({ worker: 'w', id: d.message.id, partitionKey: d.message.partitionKey, seq: (d.message.payload as { seq: number }).seq, attempt: d.message.attempt, at: d.at }));
+    await until(() => acked(log).size >= published.length, 20_000, () => `all acked (${acked(log).size}/${published.length})`);
+    // Each processing, then each applied ack (message.processed), as the fault worker logs them.
+    const deliveries: DeliveryRecord[] = [
+      ...seen.all.map((d) => ({ worker: 'w', id: d.message.id, partitionKey: d.message.partitionKey, seq: (d.message.payload as { seq: number }).seq, attempt: d.message.attempt, at: d.at })),
+      ...[...acked(log)].map((id) => ({ worker: 'w', id, partitionKey: undefined, seq: undefined, attempt: 0, at: 0, acked: true as const })),
+    ];
     const report = checkDeliveries(published, deliveries, { ordered: true });
     expect(report.missing).toEqual([]);
     expect(report.orderViolations).toEqual([]);
@@ -168,3 +173,10 @@ describe.skipIf(!reachable.ok)('kinesis with faults injected into the AWS SDK cl
     expect(fault.putEntries).toEqual([5, 2]);
   });
 });
+
+/** Ids the consumer reported acked (`message.processed`). */
+function acked(log: ReturnType<typeof collectEvents>): Set<string> {
+  const ids = new Set<string>();
+  for (const e of log.of('message.processed') as Array<LifecycleEvents['message.processed']>) for (const m of e.messages) ids.add(m.id);
+  return ids;
+}
