@@ -6,7 +6,7 @@ import { toMessage } from './rows.js';
 /** What a receiver needs from its provider. */
 export interface ReceiverHost {
   /** Runs one statement (bounded by operationTimeoutMs, errors classified). */
-  query<T>(sql: 'claim' | 'ack' | 'settle' | 'renew' | 'nextVisible', what: string, ...params: unknown[]): Promise<T[]>;
+  query<T>(sql: 'claim' | 'ack' | 'ackById' | 'settle' | 'renew' | 'nextVisible', what: string, ...params: unknown[]): Promise<T[]>;
   readonly dedupeWindowMs: number;
   readonly pollIntervalMs: number;
   /** Throws once the provider is closed or crashed. */
@@ -19,6 +19,8 @@ export interface ReceiverHost {
 /** A claim as this provider hands it out: the token fences every row of it. */
 interface PrismaClaim extends Claim {
   readonly ids: readonly string[];
+  /** Each row's ctid, by position in `ids`: where claim.sql or the last renewal left it. */
+  readonly tids: string[];
 }
 
 /**
@@ -81,6 +83,7 @@ export class PrismaReceiver implements Receiver {
       token,
       messages,
       ids: messages.map((m) => m.id),
+      tids: claimed.map((row) => row.tid!),
       leaseExpiresAt: Math.round(Math.max(...claimed.map((r) => r.lease_ms ?? 0))),
     };
     return claim;
@@ -88,10 +91,16 @@ export class PrismaReceiver implements Receiver {
 
   async settle(claim: Claim, settlement: Settlement): Promise<SettleResult | void> {
     this.host.assertUsable();
-    const { ids } = claim as PrismaClaim;
+    const { ids, tids } = claim as PrismaClaim;
     let applied: Array<{ id: string }>;
     if (settlement.ack === claim.messages) {
-      applied = await this.host.query('ack', 'acking a batch', this.queue, claim.token, ids, this.host.dedupeWindowMs);
+      applied = await this.host.query('ack', 'acking a batch', this.queue, claim.token, arrayLiteral(tids), this.host.dedupeWindowMs);
+      if (applied.length < ids.length) {
+        // Rows not where the claim last saw them: settle the rest by id (still fenced by the token).
+        const done = new Set(applied.map((r) => r.id));
+        const rest = ids.filter((id) => !done.has(id));
+        applied = applied.concat(await this.host.query<{ id: string }>('ackById', 'acking a batch', this.queue, claim.token, rest, this.host.dedupeWindowMs));
+      }
     } else {
       const rows: Array<[id: string, kind: string, delay: number | null, error: string | null, reason: string | null, runAt: number | null]> = [];
       for (const m of settlement.ack) rows.push([m.id, 'ack', null, null, null, null]);
@@ -120,8 +129,11 @@ export class PrismaReceiver implements Receiver {
 
   async renew(claim: Claim, leaseMs: number): Promise<number> {
     this.host.assertUsable();
-    const rows = await this.host.query<{ lease_ms: number }>('renew', 'renewing a lease', this.queue, claim.token, (claim as PrismaClaim).ids, leaseMs);
+    const { ids, tids } = claim as PrismaClaim;
+    const rows = await this.host.query<{ id: string; tid: string; lease_ms: number }>('renew', 'renewing a lease', this.queue, claim.token, ids, leaseMs);
     if (rows.length === 0) throw new LeaseLostError(undefined, { source: 'prisma' });
+    const moved = new Map(rows.map((r) => [r.id, r.tid]));
+    for (let i = 0; i < ids.length; i++) tids[i] = moved.get(ids[i]!) ?? tids[i]!;
     return Math.round(Math.max(...rows.map((r) => r.lease_ms)));
   }
 
@@ -129,4 +141,9 @@ export class PrismaReceiver implements Receiver {
     this.#closed = true;
     this.#closing.abort();
   }
+}
+
+/** A Postgres array literal of ctids ('(0,1)' needs no escaping). */
+function arrayLiteral(tids: readonly string[]): string {
+  return `{${tids.map((t) => `"${t}"`).join(',')}}`;
 }

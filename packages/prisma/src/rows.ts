@@ -17,6 +17,8 @@ export interface ClaimRow {
   readonly expires_at_ms: bigint | number | null;
   readonly lease_ms: number | null;
   readonly rn: number | null;
+  /** Where the claimed row now is (its ctid, as text); NULL for expired and poison rows. */
+  readonly tid: string | null;
 }
 
 /** A row of dead-list.sql's answer. */

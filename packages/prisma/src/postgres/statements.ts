@@ -1,4 +1,5 @@
 import ack from '../sql/statements/ack.sql';
+import ackById from '../sql/statements/ack-by-id.sql';
 import claim from '../sql/statements/claim.sql';
 import deadList from '../sql/statements/dead-list.sql';
 import deadPurge from '../sql/statements/dead-purge.sql';
@@ -12,7 +13,7 @@ import stats from '../sql/statements/stats.sql';
 import sweep from '../sql/statements/sweep.sql';
 import takenIds from '../sql/statements/taken-ids.sql';
 
-const TEMPLATES = { ack, claim, deadList, deadPurge, deadReplay, keyHolders, nextVisible, publish, renew, settle, stats, sweep, takenIds };
+const TEMPLATES = { ack, ackById, claim, deadList, deadPurge, deadReplay, keyHolders, nextVisible, publish, renew, settle, stats, sweep, takenIds };
 
 /** Every runtime statement, one per `.sql` file (each file's header documents its `$1…$n`). */
 export type Statements = { readonly [K in keyof typeof TEMPLATES]: string };

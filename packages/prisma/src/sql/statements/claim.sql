@@ -10,8 +10,13 @@
 -- own; with $7, a partition key is held by one claim at a time, in due order (due_at, seq), and a
 -- message that was delivered and not finished (retrying) keeps its key. Leases are by this
 -- server's clock. FOR UPDATE SKIP LOCKED: concurrent claimers never take the same row.
+-- The rows are updated by the physical address (ctid) the locking scan returned, not looked up
+-- again by primary key: 1,000 index probes were a third of the statement. A row another
+-- transaction updated between this statement's snapshot and its lock is then skipped (its newer
+-- version is invisible to the snapshot), so it stays claimable; nothing is lost. Claimed rows
+-- return their new ctid (`tid`), with which ack.sql deletes them.
 WITH candidates AS (
-  SELECT m.id, m.seq, m.due_at,
+  SELECT m.ctid AS tid, m.id, m.seq, m.due_at,
          m.lease_token IS NOT NULL AS abandoned,
          m.attempt >= coalesce(m.max_attempts, $6) AS spent,
          (m.expires_at IS NOT NULL AND m.expires_at <= now()) AS expired
@@ -28,7 +33,7 @@ WITH candidates AS (
   FOR UPDATE OF m SKIP LOCKED
 ),
 ranked AS (
-  SELECT c.id, c.abandoned, row_number() OVER (ORDER BY c.due_at, c.seq) AS rn
+  SELECT c.tid, c.id, c.abandoned, row_number() OVER (ORDER BY c.due_at, c.seq) AS rn
   FROM candidates c
   WHERE NOT c.expired AND NOT (c.abandoned AND c.spent)
 ),
@@ -36,7 +41,7 @@ first_abandoned AS (
   SELECT min(rn) AS rn FROM ranked WHERE abandoned
 ),
 take AS (
-  SELECT r.id, r.rn
+  SELECT r.tid, r.rn
   FROM ranked r CROSS JOIN first_abandoned f
   WHERE f.rn IS NULL OR (f.rn = 1 AND r.rn = 1) OR (f.rn > 1 AND r.rn < f.rn)
 ),
@@ -70,15 +75,15 @@ claimed AS (
   SET attempt = m.attempt + 1, lease_token = $4, lease_owner = $3,
       lease_until = now() + $5 * interval '1 millisecond'
   FROM take t
-  WHERE m.queue = $1 AND m.id = t.id
-  RETURNING m.*, t.rn
+  WHERE m.ctid = t.tid
+  RETURNING m.*, m.ctid AS new_tid, t.rn
 )
 SELECT 'claimed' AS kind, id, type, payload, headers, created_at, run_at_ms, expires_at_ms, attempt, max_attempts, partition_key, dedupe_key, last_error,
-       (extract(epoch FROM lease_until) * 1000)::float8 AS lease_ms, rn::int AS rn
+       (extract(epoch FROM lease_until) * 1000)::float8 AS lease_ms, rn::int AS rn, new_tid::text AS tid
 FROM claimed
 UNION ALL
-SELECT 'expired', id, type, payload, headers, created_at, run_at_ms, expires_at_ms, attempt, max_attempts, partition_key, dedupe_key, last_error, NULL, NULL
+SELECT 'expired', id, type, payload, headers, created_at, run_at_ms, expires_at_ms, attempt, max_attempts, partition_key, dedupe_key, last_error, NULL, NULL, NULL
 FROM expired
 UNION ALL
-SELECT 'poison', id, type, payload, headers, created_at, run_at_ms, expires_at_ms, attempt, max_attempts, partition_key, dedupe_key, last_error, NULL, NULL
+SELECT 'poison', id, type, payload, headers, created_at, run_at_ms, expires_at_ms, attempt, max_attempts, partition_key, dedupe_key, last_error, NULL, NULL, NULL
 FROM poison
