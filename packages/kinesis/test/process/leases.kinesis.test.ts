@@ -66,8 +66,13 @@ describe.skipIf(!reachable.ok)('kinesis worker processes', () => {
     a.thaw();
     await until(() => checkDeliveries(r.published, readDeliveries(r.dir)).missing.length === 0, 20_000, 'all delivered');
     await until(() => readEvents(r.dir).some((e) => e.worker === 'a' && e.type === 'lease.lost'), 10_000, 'a learns it lost its leases');
-    const lateCheckpoints = readEvents(r.dir).filter((e) => e.worker === 'a' && e.type === 'checkpoint' && e.at > frozenAt);
-    expect(lateCheckpoints).toEqual([]); // its batch finished after the thaw, and was refused
+    // Its batch finished after the thaw, and was refused. Once awake, a may win a shard back from b
+    // (the balancer evens 0/2 out): its checkpoints under that new lease are its right.
+    const events = readEvents(r.dir);
+    const reacquired = (shardId: string | undefined, at: number): boolean =>
+      events.some((e) => e.worker === 'a' && e.type === 'lease.acquired' && e.resource === shardId && e.at > frozenAt && e.at <= at);
+    const lateCheckpoints = events.filter((e) => e.worker === 'a' && e.type === 'checkpoint' && e.at > frozenAt && !reacquired(e.shardId, e.at));
+    expect(lateCheckpoints).toEqual([]);
     const report = checkDeliveries(r.published, readDeliveries(r.dir), { ordered: true });
     record('kinesis', { fault: 'worker frozen (SIGSTOP) past its lease', sent: report.sent, lost: report.missing.length, duplicates: report.duplicates, recoverMs: undefined });
     expect(report.missing).toEqual([]);
