@@ -19,6 +19,21 @@ describe('QueueWake', () => {
     expect(wake.waiting).toBe(0);
   });
 
+  it('notifyOne wakes the longest-waiting waiter only, and says whether anyone was waiting', async () => {
+    const wake = new QueueWake();
+    const woken: string[] = [];
+    const first = wake.wait(60_000, new AbortController().signal).then(() => woken.push('first'));
+    const second = wake.wait(60_000, new AbortController().signal).then(() => woken.push('second'));
+    expect(wake.notifyOne()).toBe(true);
+    await first;
+    expect(woken).toEqual(['first']);
+    expect(wake.waiting).toBe(1);
+    expect(wake.notifyOne()).toBe(true);
+    await second;
+    expect(woken).toEqual(['first', 'second']);
+    expect(wake.notifyOne()).toBe(false);
+  });
+
   it('an already-aborted signal resolves at once, without waiting', async () => {
     const wake = new QueueWake();
     await wake.wait(60_000, AbortSignal.abort());

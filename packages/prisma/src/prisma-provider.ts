@@ -126,7 +126,7 @@ export class PrismaProvider implements QueueProvider, ReceiverHost {
     this.#state = 'open';
     if (listen !== undefined) {
       this.#listener = new NotificationListener(() => loadPg(pg), listen, this.channel, {
-        onNotify: (queue) => this.#wakes.get(queue)?.notify(),
+        onNotify: (queue) => this.#wakes.get(queue)?.notifyOne(),
         onConnected: () => {
           for (const wake of this.#wakes.values()) wake.notify();
         },

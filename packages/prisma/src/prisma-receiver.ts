@@ -75,6 +75,8 @@ export class PrismaReceiver implements Receiver {
       else if (row.kind === 'expired') this.host.expired(this.queue, toMessage(this.queue, row, maxAttempts), now);
       else this.host.poisonPill(this.queue, toMessage(this.queue, row, maxAttempts), row.last_error, now);
     }
+    // A full claim: there may be more, for a slot still asleep (a NOTIFY woke only one).
+    if (rows.length >= max) this.wake.notifyOne();
     if (claimed.length === 0) return null;
     claimed.sort((a, b) => (a.rn ?? 0) - (b.rn ?? 0));
     const messages = claimed.map((row) => toMessage(this.queue, row, maxAttempts));
