@@ -1,7 +1,7 @@
 // Contracts
 export type { Message, OutgoingMessage, NewMessage, QueueRegistry, QueueName, PayloadOf, Headers } from './contracts/message.js';
 export type { Capabilities, CapabilityName, CapabilityNotes } from './contracts/capabilities.js';
-export { CAPABILITY_NAMES } from './contracts/capabilities.js';
+export { CAPABILITY_NAMES, capabilitiesExcept } from './contracts/capabilities.js';
 export type { Outcome, AckOutcome, RetryOutcome, DeadLetterOutcome } from './contracts/outcome.js';
 export { ack, retry, deadLetter } from './contracts/outcome.js';
 export type { Processor, ProcessorContext, ProcessorResult } from './contracts/processor.js';

@@ -20,6 +20,7 @@ import {
   type QueueStats,
   type Receiver,
   type ReceiverOptions,
+  capabilitiesExcept,
 } from '@mqkit/core';
 import { CoordinationStore } from './coordination/coordination-store.js';
 import { NudgeBus } from './coordination/nudge-bus.js';
@@ -38,22 +39,7 @@ import { partitionKeyOf } from './producer/partitioner.js';
 import { putAll, type SizedEntry } from './producer/put-records.js';
 import { readStatus, type StreamStatus } from './stream-status.js';
 
-const CAPABILITIES: Capabilities = Object.freeze({
-  delay: false,
-  expiry: true,
-  dedupe: false,
-  ordering: true,
-  persistence: true,
-  deadLetterStore: true,
-  leaseExtension: true,
-  concurrentConsumers: true,
-  crashRecovery: true,
-  perMessageSettle: true,
-  pull: true,
-  isolatedPayloads: true,
-  transactionalPublish: false,
-  backpressure: false,
-});
+const CAPABILITIES: Capabilities = capabilitiesExcept(['delay', 'dedupe', 'transactionalPublish', 'backpressure']);
 
 const NOTES: CapabilityNotes = Object.freeze({
   delay: 'a Kinesis shard is read in order: a delayed record would hold back every record behind it on its shard (publish it later instead)',

@@ -21,26 +21,12 @@ import {
   type QueueStats,
   type Receiver,
   type ReceiverOptions,
+  capabilitiesExcept,
 } from '@mqkit/core';
 import { resolveMemoryOptions, type MemoryOptions, type ResolvedMemoryOptions } from './memory-options.js';
 import { MemoryReceiver, type ReceiverHost } from './memory-receiver.js';
 import type { MemoryQueue } from './store/memory-queue.js';
 
-const BASE_CAPABILITIES: Omit<Capabilities, 'isolatedPayloads'> = Object.freeze({
-  transactionalPublish: false,
-  backpressure: true,
-  delay: true,
-  expiry: true,
-  dedupe: true,
-  ordering: true,
-  persistence: false,
-  deadLetterStore: true,
-  leaseExtension: true,
-  concurrentConsumers: true,
-  crashRecovery: true,
-  perMessageSettle: true,
-  pull: true,
-});
 
 type State = 'new' | 'open' | 'crashed' | 'closed';
 
@@ -63,7 +49,7 @@ export class MemoryProvider implements QueueProvider, ReceiverHost {
   constructor(options?: MemoryOptions) {
     this.#options = resolveMemoryOptions(options);
     const json = this.#options.serialization === 'json';
-    this.capabilities = Object.freeze({ ...BASE_CAPABILITIES, isolatedPayloads: json });
+    this.capabilities = capabilitiesExcept(json ? ['transactionalPublish', 'persistence'] : ['transactionalPublish', 'persistence', 'isolatedPayloads']);
     this.capabilityNotes = {
       persistence: 'messages live in this process and are lost when it exits',
       transactionalPublish: 'there is no database transaction to publish in',

@@ -25,6 +25,7 @@ import {
   type QueueStats,
   type Receiver,
   type ReceiverOptions,
+  capabilitiesExcept,
 } from '@mqkit/core';
 import { BSON, type ClientSession, type Collection, type Document } from 'mongodb';
 import { CLAIM_SORT } from './commands/claim.js';
@@ -43,22 +44,7 @@ import { MongoReceiver, type ReceiverHost } from './mongodb-receiver.js';
 import { ServerClock } from './server-clock.js';
 import { ChangeStreamWake } from './wake/change-stream-wake.js';
 
-const CAPABILITIES: Capabilities = Object.freeze({
-  delay: true,
-  expiry: true,
-  dedupe: true,
-  ordering: true,
-  persistence: true,
-  deadLetterStore: true,
-  leaseExtension: true,
-  concurrentConsumers: true,
-  crashRecovery: true,
-  perMessageSettle: true,
-  pull: true,
-  isolatedPayloads: true,
-  transactionalPublish: true,
-  backpressure: false,
-});
+const CAPABILITIES: Capabilities = capabilitiesExcept(['backpressure']);
 
 const NOTES: CapabilityNotes = Object.freeze({
   backpressure: 'a MongoDB collection has no capacity: publish never waits for room (watch stats().ready)',

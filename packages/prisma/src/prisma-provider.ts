@@ -22,6 +22,7 @@ import {
   type Receiver,
   type ReceiverOptions,
   type DuplicateRef,
+  capabilitiesExcept,
 } from '@mqkit/core';
 import { classify, sqlState } from './postgres/errors.js';
 import { checkSchema, migrate } from './postgres/migrations.js';
@@ -34,22 +35,7 @@ import type { ClaimRow } from './rows.js';
 import { NotificationListener } from './wake/listener.js';
 import { NotifyDebouncer } from './wake/notify-debouncer.js';
 
-const CAPABILITIES: Capabilities = Object.freeze({
-  delay: true,
-  expiry: true,
-  dedupe: true,
-  ordering: true,
-  persistence: true,
-  deadLetterStore: true,
-  leaseExtension: true,
-  concurrentConsumers: true,
-  crashRecovery: true,
-  perMessageSettle: true,
-  pull: true,
-  isolatedPayloads: true,
-  transactionalPublish: true,
-  backpressure: false,
-});
+const CAPABILITIES: Capabilities = capabilitiesExcept(['backpressure']);
 
 const NOTES: CapabilityNotes = Object.freeze({
   backpressure: 'a Postgres table has no capacity: publish never waits for room (watch stats().ready)',

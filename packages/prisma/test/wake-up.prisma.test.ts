@@ -9,6 +9,18 @@ import { open } from './support/open.js';
 
 const db = await reachable();
 
+/** A client that counts the claim statements it runs. */
+function countingClaims(): { client: ReturnType<typeof newClient>; claims: { count: number } } {
+  const client = newClient();
+  const claims = { count: 0 };
+  const original = client.$queryRawUnsafe.bind(client);
+  client.$queryRawUnsafe = ((query: string, ...values: unknown[]) => {
+    if (query.includes('FOR UPDATE SKIP LOCKED')) claims.count++;
+    return original(query, ...values);
+  }) as typeof client.$queryRawUnsafe;
+  return { client, claims };
+}
+
 describe.skipIf(!db.ok)(`wake-up${db.ok ? '' : ` — skipped: ${db.ok === false ? db.reason : ''}`}`, () => {
   it('an idle consumer gets a message published by another process within milliseconds (NOTIFY), not at its 10 s poll', async () => {
     const schema = uniqueSchema('notify');
@@ -25,32 +37,20 @@ describe.skipIf(!db.ok)(`wake-up${db.ok ? '' : ` — skipped: ${db.ok === false 
   });
 
   it('idle consumers of an empty queue wait for a NOTIFY, a due time or their poll: they do not claim in a loop', async () => {
-    const client = newClient();
-    let claims = 0;
-    const original = client.$queryRawUnsafe.bind(client);
-    client.$queryRawUnsafe = ((query: string, ...values: unknown[]) => {
-      if (query.includes('FOR UPDATE SKIP LOCKED')) claims++;
-      return original(query, ...values);
-    }) as typeof client.$queryRawUnsafe;
+    const { client, claims } = countingClaims();
     const { queue } = await open(uniqueSchema('idle'), { client, pollIntervalMs: 10_000 });
     const name = uniqueQueueName('idle');
     const seen = new Deliveries();
     queue.consume(name, seen.processor(), { concurrency: 4 });
-    await until(() => claims >= 4, 5_000, 'each slot claimed once');
+    await until(() => claims.count >= 4, 5_000, 'each slot claimed once');
     await delay(500); // prove a negative: half a second idle, far from the 10 s poll
-    expect(claims).toBeLessThanOrEqual(8); // once per slot, and once more each when LISTEN connects
+    expect(claims.count).toBeLessThanOrEqual(8); // once per slot, and once more each when LISTEN connects
     const { ids } = await queue.publish(name, { payload: 'still heard' });
     await until(() => seen.count(ids[0]!) === 1, 5_000, 'delivered on the NOTIFY');
   });
 
   it('one message published to idle slots wakes one claim, and a burst that fills a claim wakes the next slot', async () => {
-    const client = newClient();
-    let claims = 0;
-    const original = client.$queryRawUnsafe.bind(client);
-    client.$queryRawUnsafe = ((query: string, ...values: unknown[]) => {
-      if (query.includes('FOR UPDATE SKIP LOCKED')) claims++;
-      return original(query, ...values);
-    }) as typeof client.$queryRawUnsafe;
+    const { client, claims } = countingClaims();
     const { queue } = await open(uniqueSchema('wake_one'), { client, pollIntervalMs: 10_000 });
     const name = uniqueQueueName('wake-one');
     let gated = false;
@@ -67,12 +67,12 @@ describe.skipIf(!db.ok)(`wake-up${db.ok ? '' : ` — skipped: ${db.ok === false 
       }),
       { concurrency: 4, batchSize: 5 },
     );
-    await until(() => claims >= 4, 5_000, 'each slot claimed once');
+    await until(() => claims.count >= 4, 5_000, 'each slot claimed once');
     await delay(200);
-    const idle = claims;
+    const idle = claims.count;
     const { ids } = await queue.publish(name, { payload: 'one' });
     await until(() => seen.count(ids[0]!) === 1, 5_000, 'delivered');
-    expect(claims - idle).toBeLessThanOrEqual(2); // one slot claims it (and looks again after the ack); the three others sleep on
+    expect(claims.count - idle).toBeLessThanOrEqual(2); // one slot claims it (and looks again after the ack); the three others sleep on
     gated = true;
     const burst = await queue.publish(name, Array.from({ length: 10 }, (_, i) => ({ payload: i })));
     await until(() => burst.ids.every((id) => seen.count(id) === 1), 5_000, 'two full claims in hand at once, without waiting for the poll');

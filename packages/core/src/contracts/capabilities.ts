@@ -73,3 +73,10 @@ export const CAPABILITY_NAMES: readonly CapabilityName[] = [
   'transactionalPublish',
   'backpressure',
 ];
+
+/** Every capability but the ones named: how a provider says what it lacks. Frozen. */
+export function capabilitiesExcept(missing: readonly CapabilityName[]): Capabilities {
+  const out = {} as Record<CapabilityName, boolean>;
+  for (const name of CAPABILITY_NAMES) out[name] = !missing.includes(name);
+  return Object.freeze(out);
+}

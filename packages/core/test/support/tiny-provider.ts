@@ -2,7 +2,7 @@
 // by a lease on the backend's own clock, attempts counted, waiting receivers. Core's tests cannot
 // use @mqkit/memory (it depends on core: a workspace cycle), and they should not rely on memory's
 // instant answers anyway — they wrap this in the testkit's `difficult()` (see ./difficult.ts).
-import type { Capabilities } from '../../src/contracts/capabilities.js';
+import { capabilitiesExcept, type Capabilities } from '../../src/contracts/capabilities.js';
 import type { DeadLetter, DeadLetterStore } from '../../src/contracts/dead-letter.js';
 import type { Message, NewMessage } from '../../src/contracts/message.js';
 import type { Claim, ProviderContext, QueueProvider, Receiver, ReceiverOptions, Settlement } from '../../src/contracts/provider.js';
@@ -28,22 +28,7 @@ interface TinyQueue {
   readonly waiting: Set<() => void>;
 }
 
-export const TINY_CAPABILITIES: Capabilities = Object.freeze({
-  delay: true,
-  expiry: false,
-  dedupe: false,
-  ordering: false,
-  persistence: false,
-  deadLetterStore: true,
-  leaseExtension: true,
-  concurrentConsumers: true,
-  crashRecovery: true,
-  perMessageSettle: true,
-  pull: true,
-  isolatedPayloads: false,
-  transactionalPublish: false,
-  backpressure: false,
-});
+export const TINY_CAPABILITIES: Capabilities = capabilitiesExcept(['expiry', 'dedupe', 'ordering', 'persistence', 'isolatedPayloads', 'transactionalPublish', 'backpressure']);
 
 export class TinyProvider implements QueueProvider {
   readonly name = 'tiny';

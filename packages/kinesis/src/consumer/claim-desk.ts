@@ -1,4 +1,4 @@
-import { LeaseLostError, emitExpired, emitPoisonPill, emitUndecodable, linkSignals, serializeError, type Claim, type DeadLetter, type LinkedSignal, type Message, type ReceiverOptions, type SettleResult, type Settlement } from '@mqkit/core';
+import { LeaseLostError, QueueWake, emitExpired, emitPoisonPill, emitUndecodable, linkSignals, serializeError, type Claim, type DeadLetter, type LinkedSignal, type Message, type ReceiverOptions, type SettleResult, type Settlement } from '@mqkit/core';
 import type { DecodedMessage } from '../producer/record-codec.js';
 import { remember } from './record-info.js';
 import { ShardConsumer, type BufferedRecord, type ClaimPart, type RecordOutcome } from './shard-consumer.js';
@@ -38,7 +38,7 @@ function grace(leaseMs: number): number {
  */
 export class ClaimDesk {
   readonly #claims = new Map<string, LiveClaim>();
-  readonly #waiters = new Set<() => void>();
+  readonly #wake = new QueueWake();
   readonly #lagAt = new Map<string, number>();
   #seq = 0;
   #rotate = 0;
@@ -54,9 +54,7 @@ export class ClaimDesk {
 
   /** Something a waiting receive may care about happened. */
   changed(): void {
-    const waiting = [...this.#waiters];
-    this.#waiters.clear();
-    for (const w of waiting) w();
+    this.#wake.notify();
   }
 
   close(): void {
@@ -76,21 +74,12 @@ export class ClaimDesk {
 
   /** Resolves once no claim is out (each settles, or its watchdog gives it up). */
   async drained(): Promise<void> {
-    while (this.#claims.size > 0) await new Promise<void>((resolve) => this.#waiters.add(resolve));
+    const never = new AbortController().signal;
+    while (this.#claims.size > 0) await this.#wake.wait(60_000, never);
   }
 
   #wait(signal: AbortSignal, ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        signal.removeEventListener('abort', done);
-        this.#waiters.delete(done);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      signal.addEventListener('abort', done, { once: true });
-      this.#waiters.add(done);
-    });
+    return this.#wake.wait(ms, signal);
   }
 
   /** The lag of a shard, as MillisBehindLatest said; a `lag` event at most once a second per shard. */
