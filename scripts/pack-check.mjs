@@ -33,7 +33,8 @@ const EXPECTED_EXPORTS = {
   '@mqkit/testkit': ['runQueueConformance'],
   '@mqkit/prometheus': ['prometheusMetrics', 'PrometheusMetrics', 'allFamilyNames'],
   '@mqkit/prisma': ['prisma', 'PrismaProvider', 'migrate', 'migrationSql', 'SCHEMA_VERSION'],
-  '@mqkit/kinesis': ['kinesis', 'KinesisProvider', 'kinesisRecordOf', 'PartialPublishError', 'envelopeCodec', 'aggregate'],
+  '@mqkit/kinesis': ['kinesis', 'KinesisProvider', 'kinesisRecordOf', 'PartialPublishError', 'envelopeCodec', 'aggregate', 'kinesisAdmin'],
+  '@mqkit/cli': ['run', 'ExitCode'],
 };
 
 const args = process.argv.slice(2);
