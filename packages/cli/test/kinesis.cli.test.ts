@@ -72,17 +72,17 @@ describe('mqkit kinesis', () => {
 
   it('checkpoint advance is fenced against the live owner, refuses to go backwards, and is honoured after a restart', async () => {
     const w = await fresh(1);
-    // Slow work (one message per batch, 300 ms each): a backlog the advance skips.
-    const w1 = await w.start('w1', 300, { BATCH: '1', CONCURRENCY: '1' });
+    // Slow work (one message per batch, 500 ms each): a backlog the advance skips.
+    const w1 = await w.start('w1', 500, { BATCH: '1', CONCURRENCY: '1' });
     const ids = await w.publish(16, 'k');
     const seq = await w.sequences(SHARD0);
     await until(() => w.acked().has(ids[0]!), 20_000, 'the first message processed');
-    const backwards = await w.cli('checkpoint', 'advance', SHARD0, seq.get(ids[0]!)!, '--yes');
-    expect(backwards.code).toBe(4);
-    expect(backwards.stderr).toMatch(/never moves a checkpoint backwards/);
     const r = await w.cli('checkpoint', 'advance', SHARD0, seq.get(ids[12]!)!, '--yes', '--json');
     const advancedAt = Date.now();
     expect(json(r)).toMatchObject({ ok: true, owner: 'w1', checkpoint: seq.get(ids[12]!) });
+    const backwards = await w.cli('checkpoint', 'advance', SHARD0, seq.get(ids[0]!)!, '--yes');
+    expect(backwards.code).toBe(4);
+    expect(backwards.stderr).toMatch(/never moves a checkpoint backwards/);
     await until(() => w.acked().has(ids[13]!), 20_000, 'the message after the new checkpoint processed');
     // The last message handed out before the advance returned was at most in flight then (its ack
     // is fenced off); nothing between it and the new checkpoint is delivered.
@@ -90,7 +90,7 @@ describe('mqkit kinesis', () => {
     expect(last).toBeLessThan(11);
     const seen = new Set(w.deliveries().map((d) => d.id));
     expect(ids.slice(last + 1, 13).filter((id) => seen.has(id))).toEqual([]);
-    expect((await w.checkpoints())[SHARD0]).toBe(seq.get(ids[13]!));
+    expect(BigInt((await w.checkpoints())[SHARD0]!)).toBeGreaterThanOrEqual(BigInt(seq.get(ids[13]!)!));
     await w1.stop();
     // After a restart the new worker starts past the skipped records, and finishes the rest.
     await w.start('w2');
