@@ -11,7 +11,8 @@
 //      points the @mqkit scope at an unreachable registry, so npm can never fetch @mqkit/* from the
 //      network (it fails loudly instead).
 //   3. Per package: (a) ESM `import` exposes the names in EXPECTED_EXPORTS, (b) so does CJS
-//      `require()`, (d) with core + memory: a publish/consume round trip through ESM and CJS.
+//      `require()`, (d) with core + memory: a publish/consume round trip through ESM and CJS,
+//      (e) every `bin` of a package runs `--help` from the installed tarball.
 //   4. (c) Type-check a consumer (.mts and .cts) that augments `QueueRegistry` from the published
 //      .d.ts/.d.cts with the workspace's own tsc (--module nodenext --strict --noEmit), including a
 //      `@ts-expect-error` on a wrong payload, so the augmentation is proven to take effect.
@@ -33,7 +34,8 @@ const EXPECTED_EXPORTS = {
   '@mqkit/testkit': ['runQueueConformance'],
   '@mqkit/prometheus': ['prometheusMetrics', 'PrometheusMetrics', 'allFamilyNames'],
   '@mqkit/prisma': ['prisma', 'PrismaProvider', 'migrate', 'migrationSql', 'SCHEMA_VERSION'],
-  '@mqkit/kinesis': ['kinesis', 'KinesisProvider', 'kinesisRecordOf', 'PartialPublishError', 'envelopeCodec', 'aggregate'],
+  '@mqkit/kinesis': ['kinesis', 'KinesisProvider', 'kinesisRecordOf', 'PartialPublishError', 'envelopeCodec', 'aggregate', 'kinesisAdmin'],
+  '@mqkit/cli': ['run', 'ExitCode'],
 };
 
 const args = process.argv.slice(2);
@@ -221,6 +223,14 @@ function main() {
       '-e',
       `const m = require('${name}');${assertExports}`,
     ], { cwd: app });
+  }
+
+  // (e) Every declared binary runs from the installed tarball (npm linked it into node_modules/.bin).
+  for (const { manifest } of packages) {
+    if (!packed.has(manifest.name) || typeof manifest.bin !== 'object') continue;
+    for (const bin of Object.keys(manifest.bin)) {
+      check(`${manifest.name}: \`${bin} --help\` runs from the installed package`, join(app, 'node_modules', '.bin', bin), ['--help'], { cwd: app });
+    }
   }
 
   const roundTrip = (load) => `

@@ -15,3 +15,4 @@ export type { RedisLike } from './coordination/redis-like.js';
 export type { KinesisApi } from './kinesis/kinesis-api.js';
 export type { SdkClient, KinesisClientConfig } from './kinesis/sdk-kinesis-api.js';
 export type { StreamStatus, ShardStatus } from './stream-status.js';
+export { kinesisAdmin, KinesisAdmin, type KinesisAdminOptions, type AdminResult, type AdminRefusal } from './admin/kinesis-admin.js';

@@ -75,6 +75,23 @@ export interface ShardRow {
   readonly d: number;
 }
 
+export interface AdminCheckpointResult {
+  readonly ok: boolean;
+  readonly code: '' | 'unknown-shard' | 'finished' | 'backwards';
+  /** The checkpoint before ('' when there was none). */
+  readonly previous: string;
+  /** The worker whose lease was revoked ('' when nobody held it). */
+  readonly owner: string;
+  readonly epoch: number;
+}
+
+export interface AdminReleaseResult {
+  readonly ok: boolean;
+  readonly code: '' | 'unknown-shard' | 'finished' | 'free';
+  readonly owner: string;
+  readonly epoch: number;
+}
+
 /** Lua returns `{}` for an empty array (cjson cannot tell them apart). */
 function list<T>(value: unknown): T[] {
   return Array.isArray(value) ? (value as T[]) : [];
@@ -192,6 +209,20 @@ export class CoordinationStore {
 
   async unlockStart(token: string): Promise<void> {
     if (token !== '') await runScript(this.redis, SCRIPTS.unlock, [this.keys.startLock], [token]);
+  }
+
+  /** An operator's checkpoint move (see `lua/admin-checkpoint.lua`): fenced, revokes the lease. */
+  async adminCheckpoint(shard: string, position: string, mode: 'set' | 'advance'): Promise<AdminCheckpointResult> {
+    const k = this.keys;
+    const raw = json(await runScript(this.redis, SCRIPTS.adminCheckpoint, [k.leases, k.shards, k.checkpoints, k.inflight, k.attempts], [shard, position, mode]));
+    return { ok: raw.ok === true, code: String(raw.code) as AdminCheckpointResult['code'], previous: String(raw.previous), owner: String(raw.owner), epoch: Number(raw.epoch) };
+  }
+
+  /** An operator's lease release (see `lua/admin-release.lua`): fenced, counts the claim out as abandoned. */
+  async adminRelease(shard: string): Promise<AdminReleaseResult> {
+    const k = this.keys;
+    const raw = json(await runScript(this.redis, SCRIPTS.adminRelease, [k.leases, k.shards, k.inflight, k.attempts], [shard]));
+    return { ok: raw.ok === true, code: String(raw.code) as AdminReleaseResult['code'], owner: String(raw.owner), epoch: Number(raw.epoch) };
   }
 
   async nudge(message: string): Promise<void> {

@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import adminCheckpoint from './lua/admin-checkpoint.lua';
+import adminRelease from './lua/admin-release.lua';
 import assign from './lua/assign.lua';
 import finish from './lua/finish.lua';
 import heartbeat from './lua/heartbeat.lua';
@@ -37,6 +39,8 @@ export const SCRIPTS = {
   reserveIds: script('reserve-ids', 1, reserveIds),
   removeDead: script('remove-dead', 2, removeDead),
   unlock: script('unlock', 1, unlock),
+  adminCheckpoint: script('admin-checkpoint', 5, adminCheckpoint),
+  adminRelease: script('admin-release', 4, adminRelease),
 } as const;
 
 export type ScriptName = keyof typeof SCRIPTS;

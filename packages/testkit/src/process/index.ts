@@ -6,3 +6,4 @@ export { TcpProxy } from './tcp-proxy.js';
 export { freePort } from './free-port.js';
 export { publishSurely } from './publish-surely.js';
 export { appendEvent, readEvents, eventLogFile, LOGGED_EVENTS, type EventRecord } from './event-log.js';
+export { startKinesalite, type Kinesalite, type KinesaliteClientConfig } from './kinesalite.js';
