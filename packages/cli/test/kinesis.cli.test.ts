@@ -24,7 +24,7 @@ async function fresh(shards: number): Promise<KinesisWorld> {
 
 interface Status {
   stream: string;
-  workers: Array<{ id: string }>;
+  workers: Array<{ id: string; alive: boolean }>;
   shards: Array<{ shardId: string; owner: string; epoch: number; leaseExpiresAt: number; checkpoint?: string; finished: boolean; lagMs?: number }>;
 }
 
@@ -50,6 +50,17 @@ describe('mqkit kinesis', () => {
     expect(table.code).toBe(0);
     expect(table.stdout).toContain(checkpoints[SHARD0]);
     expect(table.stdout).toMatch(/workers alive: 1 \(w1\)/);
+  });
+
+  it('status tells a dead worker whose membership expired from a live one (no live worker is left to remove it)', async () => {
+    const w = await fresh(1);
+    const worker = await w.start('w1', 0, { LEASE_MS: '600' });
+    await until(async () => (await w.leases())[SHARD0]?.o === 'w1', 20_000, 'w1 holding the shard');
+    expect(json<Status>(await w.cli('status', '--json')).workers).toMatchObject([{ id: 'w1', alive: true }]);
+    await worker.kill();
+    await until(async () => json<Status>(await w.cli('status', '--json')).workers.every((x) => !x.alive), 10_000, "w1's membership expired");
+    const table = await w.cli('status');
+    expect(table.stdout).toMatch(/workers alive: 0; expired, not yet removed: 1 \(w1\)/);
   });
 
   it('lease release refuses without --yes; with it the lease is freed and a live worker takes it at a new epoch', async () => {

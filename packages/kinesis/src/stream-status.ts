@@ -20,23 +20,37 @@ export interface ShardStatus {
 
 export interface StreamStatus {
   readonly stream: string;
-  readonly workers: ReadonlyArray<{ readonly id: string; readonly expiresAt: number }>;
+  /**
+   * The membership set as Redis holds it. `alive`: its membership expiry is after `at`. An expired
+   * member is removed by a live worker's next heartbeat, so with no worker running the last ones stay.
+   */
+  readonly workers: ReadonlyArray<{ readonly id: string; readonly expiresAt: number; readonly alive: boolean }>;
+  /** Redis time (epoch ms) when the status was read: compare `expiresAt` and `leaseExpiresAt` with it. */
+  readonly at: number;
   readonly shards: readonly ShardStatus[];
   readonly deadLetters: number;
 }
 
+/** Redis's clock in epoch ms, the clock leases and memberships expire by. */
+const REDIS_NOW_MS = "local t = redis.call('TIME') return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)";
+
 export async function readStatus(store: CoordinationStore, stream: string, lags: ReadonlyMap<string, number | undefined>): Promise<StreamStatus> {
   const { redis, keys } = store;
-  const [members, leases, shards, checkpoints, attempts, dead] = await Promise.all([
+  const [members, leases, shards, checkpoints, attempts, dead, time] = await Promise.all([
     redis.zrange(keys.members, 0, -1, 'WITHSCORES'),
     redis.hgetall(keys.leases),
     redis.hgetall(keys.shards),
     redis.hgetall(keys.checkpoints),
     redis.hgetall(keys.attempts),
     redis.xlen(keys.dead),
+    redis.eval(REDIS_NOW_MS, 0),
   ]);
-  const workers: Array<{ id: string; expiresAt: number }> = [];
-  for (let i = 0; i < members.length; i += 2) workers.push({ id: members[i]!, expiresAt: Number(members[i + 1]) });
+  const at = Number(time);
+  const workers: Array<{ id: string; expiresAt: number; alive: boolean }> = [];
+  for (let i = 0; i < members.length; i += 2) {
+    const expiresAt = Number(members[i + 1]);
+    workers.push({ id: members[i]!, expiresAt, alive: expiresAt > at });
+  }
   const out: ShardStatus[] = Object.entries(shards)
     .map(([shardId, raw]) => {
       const row = JSON.parse(raw) as ShardRow;
@@ -56,5 +70,5 @@ export async function readStatus(store: CoordinationStore, stream: string, lags:
       };
     })
     .sort((a, b) => a.shardId.localeCompare(b.shardId));
-  return { stream, workers, shards: out, deadLetters: dead };
+  return { stream, at, workers, shards: out, deadLetters: dead };
 }

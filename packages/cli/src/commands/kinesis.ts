@@ -100,7 +100,10 @@ async function status(admin: KinesisAdmin, flags: Flags, io: Io): Promise<void> 
       ]),
     ),
   );
-  io.out(`workers alive: ${s.workers.length}${s.workers.length > 0 ? ` (${s.workers.map((w) => w.id).join(', ')})` : ''}; dead letters: ${s.deadLetters}`);
+  const alive = s.workers.filter((w) => w.alive);
+  const expired = s.workers.filter((w) => !w.alive);
+  const names = (ws: typeof s.workers): string => (ws.length > 0 ? ` (${ws.map((w) => w.id).join(', ')})` : '');
+  io.out(`workers alive: ${alive.length}${names(alive)}${expired.length > 0 ? `; expired, not yet removed: ${expired.length}${names(expired)}` : ''}; dead letters: ${s.deadLetters}`);
 }
 
 async function checkpoint(admin: KinesisAdmin, mode: 'set' | 'advance', args: PositionArgs, io: Io): Promise<void> {
