@@ -12,6 +12,7 @@ export type { PartitionKeyFn } from './producer/partitioner.js';
 export { aggregate, deaggregate, hashKeyOf, type SubRecord } from './kpl/aggregation.js';
 export { streamKeys, type StreamKeys } from './coordination/stream-keys.js';
 export type { RedisLike } from './coordination/redis-like.js';
+export { connectRedisFailFast } from './coordination/redis-connect.js';
 export type { KinesisApi } from './kinesis/kinesis-api.js';
 export type { SdkClient, KinesisClientConfig } from './kinesis/sdk-kinesis-api.js';
 export type { StreamStatus, ShardStatus } from './stream-status.js';

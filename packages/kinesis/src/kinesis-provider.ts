@@ -24,6 +24,7 @@ import {
 } from '@mqkit/core';
 import { CoordinationStore } from './coordination/coordination-store.js';
 import { NudgeBus } from './coordination/nudge-bus.js';
+import { connectRedis } from './coordination/redis-connect.js';
 import type { RedisLike } from './coordination/redis-like.js';
 import { streamKeys } from './coordination/stream-keys.js';
 import { KinesisReceiver } from './consumer/kinesis-receiver.js';
@@ -316,15 +317,4 @@ export class KinesisProvider implements QueueProvider {
 /** Kinesis streams as an mqkit provider. See {@link KinesisOptions}. */
 export function kinesis(options: KinesisOptions): KinesisProvider {
   return new KinesisProvider(options);
-}
-
-async function connectRedis(url: string): Promise<RedisLike> {
-  let mod: { default?: unknown; Redis?: unknown };
-  try {
-    mod = await import('ioredis');
-  } catch (error) {
-    throw new ConfigError('kinesis.redis', 'a redis:// URL needs the ioredis package, which is not installed', 'npm install ioredis, or pass your own client', { source: 'kinesis', cause: error });
-  }
-  const Redis = (mod.Redis ?? mod.default) as new (url: string, options: Record<string, unknown>) => RedisLike;
-  return new Redis(url, { maxRetriesPerRequest: 2, enableAutoPipelining: true });
 }

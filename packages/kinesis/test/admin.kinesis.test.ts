@@ -1,5 +1,6 @@
 // kinesisAdmin's scripts against the real Redis: an operator's checkpoint move or lease release is
 // fenced against the owner exactly as the workers' own writes are, and refusals change nothing.
+import { suiteName } from '@mqkit/testkit';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CoordinationStore } from '../src/coordination/coordination-store.js';
@@ -36,7 +37,7 @@ async function world(): Promise<{ store: CoordinationStore; admin: KinesisAdmin;
   return { store, admin, epoch };
 }
 
-describe.skipIf(!reachable.ok)('kinesisAdmin (Redis)', () => {
+describe.skipIf(!reachable.ok)(suiteName('kinesisAdmin (Redis)', reachable), () => {
   it('advance moves the checkpoint forward and revokes the lease: the old owner can no longer settle or renew', async () => {
     const { store, admin, epoch } = await world();
     expect(await admin.advanceCheckpoint('s0', '200')).toMatchObject({ ok: true, owner: 'w', epoch, previous: '100', checkpoint: '200' });

@@ -1,4 +1,5 @@
 // The Lua scripts against the real Redis: assignment, fencing, checkpoints, resharding lineage.
+import { suiteName } from '@mqkit/testkit';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CoordinationStore } from '../src/coordination/coordination-store.js';
@@ -39,7 +40,7 @@ async function handOver(s: CoordinationStore, worker: string): Promise<void> {
   if (asked.length > 0) await s.release(worker, LEASE, asked.map((r) => ({ shard: r[0], epoch: held.find((h) => h[0] === r[0])![1], to: r[2], abandoned: false })), false);
 }
 
-describe.skipIf(!reachable.ok)('coordination scripts (Redis)', () => {
+describe.skipIf(!reachable.ok)(suiteName('coordination scripts (Redis)', reachable), () => {
   it('4 shards over 3 workers end 2/1/1, and further cycles move nothing (no flapping)', async () => {
     const s = await store(4);
     expect(await cycle(s, 'a')).toEqual(['s0', 's1', 's2', 's3']); // alone: takes everything

@@ -2,7 +2,7 @@
 // throttled reads and writes, expired iterators, PutRecords partial failures, oversized records.
 import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { createQueue, type LifecycleEvents, type Queue } from '@mqkit/core';
-import { Deliveries, checkDeliveries, collectEvents, type DeliveryRecord, until } from '@mqkit/testkit';
+import { Deliveries, checkDeliveries, collectEvents, type DeliveryRecord, until, suiteName } from '@mqkit/testkit';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PartialPublishError, kinesis } from '../src/index.js';
 import { record } from './support/figures.js';
@@ -68,7 +68,7 @@ async function open(client: KinesisClient, over: Record<string, unknown> = {}): 
 let n = 0;
 const streamName = (): string => `sdk-${process.pid}-${++n}`;
 
-describe.skipIf(!reachable.ok)('kinesis with faults injected into the AWS SDK client', () => {
+describe.skipIf(!reachable.ok)(suiteName('kinesis with faults injected into the AWS SDK client', reachable), () => {
   it('throttled GetRecords (throughput and KMS) and expired iterators are survived: backed off, reported as throttled, never failures, nothing lost or reordered', async () => {
     let reads = 0;
     let firstExpiredAt = Infinity;

@@ -1,7 +1,7 @@
 // Bad input and bad configuration: typed errors naming the field and the fix, never a crash of the
 // consumer loop, never a silent drop.
 import { createQueue, ErrorCode, isMqkitError } from '@mqkit/core';
-import { Deliveries, collectEvents, nextEvent, uniqueQueueName, until } from '@mqkit/testkit';
+import { Deliveries, collectEvents, nextEvent, uniqueQueueName, until, suiteName } from '@mqkit/testkit';
 import { describe, expect, it } from 'vitest';
 import { prisma } from '../src/index.js';
 import { newClient, reachable, sql, uniqueSchema } from './support/database.js';
@@ -34,7 +34,7 @@ describe('configuration', () => {
   });
 });
 
-describe.skipIf(!db.ok)(`bad input${db.ok ? '' : ` — skipped: ${db.ok === false ? db.reason : ''}`}`, () => {
+describe.skipIf(!db.ok)(suiteName('bad input', db), () => {
   it('a payload JSON or jsonb cannot carry (BigInt, a cycle, a NUL character) is a ValidationError naming messages[i].payload, and nothing is stored', async () => {
     const { queue } = await open(uniqueSchema('payload'));
     const name = uniqueQueueName('payload');

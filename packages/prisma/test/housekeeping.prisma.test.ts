@@ -1,14 +1,14 @@
 // What keeps the tables small: acked rows leave the hot table in the settle statement; the sweep
 // forgets expired dedupe keys and deletes dead letters past their retention.
 import { deadLetter } from '@mqkit/core';
-import { Deliveries, uniqueQueueName, until } from '@mqkit/testkit';
+import { Deliveries, uniqueQueueName, until, suiteName } from '@mqkit/testkit';
 import { describe, it } from 'vitest';
 import { reachable, sql, uniqueSchema } from './support/database.js';
 import { open } from './support/open.js';
 
 const db = await reachable();
 
-describe.skipIf(!db.ok)(`housekeeping${db.ok ? '' : ` — skipped: ${db.ok === false ? db.reason : ''}`}`, () => {
+describe.skipIf(!db.ok)(suiteName('housekeeping', db), () => {
   it('acked messages leave the hot table at once, retried ones stay until done', async () => {
     const schema = uniqueSchema('hot');
     const { queue } = await open(schema);

@@ -1,5 +1,6 @@
 // The schema the provider owns: numbered migrations under an advisory lock, a version table, a
 // refusal of newer schemas, migrate: 'check', and the Prisma model snippet agreeing with the SQL.
+import { suiteName } from '@mqkit/testkit';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createQueue } from '@mqkit/core';
@@ -10,7 +11,7 @@ import { open, thrownBy } from './support/open.js';
 
 const db = await reachable();
 
-describe.skipIf(!db.ok)(`the schema${db.ok ? '' : ` — skipped: ${db.ok === false ? db.reason : ''}`}`, () => {
+describe.skipIf(!db.ok)(suiteName('the schema', db), () => {
   it('is created at open (tables, indexes, autovacuum settings) and its version recorded', async () => {
     const schema = uniqueSchema('schema');
     await open(schema);

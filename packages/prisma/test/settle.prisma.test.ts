@@ -1,7 +1,7 @@
 // The hot path's ack finds its rows by the ctid claim.sql (or the last renewal) left them at, and
 // settles by id whatever has moved since: a renewal's new row versions are followed, and rows moved
 // behind the claim's back (here an UPDATE by another session) are still acked, still fenced.
-import { Deliveries, uniqueQueueName, until } from '@mqkit/testkit';
+import { Deliveries, uniqueQueueName, until, suiteName } from '@mqkit/testkit';
 import { describe, expect, it } from 'vitest';
 import { newClient, reachable, sql, uniqueSchema } from './support/database.js';
 import { open } from './support/open.js';
@@ -29,7 +29,7 @@ function countingClient(): { client: ReturnType<typeof newClient>; acks: { byTid
 
 const left = async (schema: string): Promise<number> => Number((await sql<{ n: string }>(`SELECT count(*) AS n FROM ${schema}.messages`))[0]?.n);
 
-describe.skipIf(!db.ok)(`acks by ctid${db.ok ? '' : ` — skipped: ${db.ok === false ? db.reason : ''}`}`, () => {
+describe.skipIf(!db.ok)(suiteName('acks by ctid', db), () => {
   it('a batch acked whole is deleted by the addresses the claim returned, in one statement', async () => {
     const schema = uniqueSchema('ackt');
     const { client, acks } = countingClient();

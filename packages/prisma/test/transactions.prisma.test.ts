@@ -1,12 +1,12 @@
 // Publishing inside the application's Prisma transaction (the transactional outbox).
-import { Deliveries, delay, uniqueQueueName, until } from '@mqkit/testkit';
+import { Deliveries, delay, uniqueQueueName, until, suiteName } from '@mqkit/testkit';
 import { describe, expect, it } from 'vitest';
 import { reachable, uniqueSchema } from './support/database.js';
 import { open } from './support/open.js';
 
 const db = await reachable();
 
-describe.skipIf(!db.ok)(`publish inside a transaction${db.ok ? '' : ` — skipped: ${db.ok === false ? db.reason : ''}`}`, () => {
+describe.skipIf(!db.ok)(suiteName('publish inside a transaction', db), () => {
   it('a message published in a transaction is invisible until the transaction commits, then delivered', async () => {
     const { queue, client } = await open(uniqueSchema('txcommit'), { pollIntervalMs: 20 });
     const name = uniqueQueueName('outbox');

@@ -1,11 +1,11 @@
 import { ConfigError } from '@mqkit/core';
 import { CoordinationStore } from '../coordination/coordination-store.js';
+import { connectRedisFailFast } from '../coordination/redis-connect.js';
 import type { RedisLike } from '../coordination/redis-like.js';
 import { streamKeys } from '../coordination/stream-keys.js';
 import type { KinesisApi } from '../kinesis/kinesis-api.js';
 import { sdkKinesisApi, type KinesisClientConfig, type SdkClient } from '../kinesis/sdk-kinesis-api.js';
 import { readStatus, type StreamStatus } from '../stream-status.js';
-import { connectAdminRedis } from './admin-redis.js';
 import { shardLag } from './shard-lag.js';
 
 export interface KinesisAdminOptions {
@@ -64,7 +64,7 @@ export class KinesisAdmin {
       throw new ConfigError('kinesisAdmin.stream', 'is missing', 'pass the stream name the workers consume', { source: 'kinesis' });
     }
     const own = typeof options.redis === 'string';
-    const redis = typeof options.redis === 'string' ? await connectAdminRedis(options.redis) : options.redis;
+    const redis = typeof options.redis === 'string' ? await connectRedisFailFast(options.redis) : options.redis;
     const needsApi = options.api !== undefined || options.client !== undefined || options.clientConfig !== undefined;
     const api = options.api ?? (needsApi ? await sdkKinesisApi(options.client, options.clientConfig) : undefined);
     const keys = streamKeys(options.keyPrefix ?? 'mqkit:kinesis:', options.application ?? 'mqkit', options.stream);

@@ -98,16 +98,7 @@ export class ShardReader {
   }
 
   #start(): IteratorStart {
-    const last = this.#last;
-    if (last !== undefined) {
-      const p = parsePosition(last);
-      // A partly processed aggregate is read again from its record; its done sub-records are skipped.
-      if (p.sub !== Infinity) return { type: 'AT_SEQUENCE_NUMBER', sequenceNumber: String(p.seq) };
-      return { type: 'AFTER_SEQUENCE_NUMBER', sequenceNumber: String(p.seq) };
-    }
-    const start = this.#o.startAt;
-    if (start.startsWith('AT_TIMESTAMP:')) return { type: 'AT_TIMESTAMP', timestamp: Number(start.slice('AT_TIMESTAMP:'.length)) };
-    return { type: start === 'LATEST' ? 'LATEST' : 'TRIM_HORIZON' };
+    return iteratorStart(this.#last, this.#o.startAt);
   }
 
   /** Waits `ms`, or less when poked, but never closer than the minimum interval to the last call. */
@@ -220,4 +211,19 @@ export class ShardReader {
     }
     return out;
   }
+}
+
+/**
+ * Where to read a shard from: after its last position (`last`, a checkpoint or the last record
+ * read), or from its start position (`TRIM_HORIZON`, `LATEST`, `AT_TIMESTAMP:<ms>`) when none.
+ */
+export function iteratorStart(last: string | undefined, startAt: string): IteratorStart {
+  if (last !== undefined) {
+    const p = parsePosition(last);
+    // A partly processed aggregate is read again from its record; its done sub-records are skipped.
+    if (p.sub !== Infinity) return { type: 'AT_SEQUENCE_NUMBER', sequenceNumber: String(p.seq) };
+    return { type: 'AFTER_SEQUENCE_NUMBER', sequenceNumber: String(p.seq) };
+  }
+  if (startAt.startsWith('AT_TIMESTAMP:')) return { type: 'AT_TIMESTAMP', timestamp: Number(startAt.slice('AT_TIMESTAMP:'.length)) };
+  return { type: startAt === 'LATEST' ? 'LATEST' : 'TRIM_HORIZON' };
 }

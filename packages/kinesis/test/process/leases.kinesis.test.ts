@@ -1,7 +1,7 @@
 // Worker processes against kinesalite + Redis: balanced assignment, a SIGKILLed worker, a worker
 // frozen past its lease, a graceful hand-off. The oracle (testkit's checkDeliveries): nothing
 // missing, per-key order kept, duplicates counted.
-import { checkDeliveries, readDeliveries, readEvents, until } from '@mqkit/testkit';
+import { checkDeliveries, readDeliveries, readEvents, until, suiteName } from '@mqkit/testkit';
 import { describe, expect, it } from 'vitest';
 import { faultSuite, type FaultRun } from '../support/fault-run.js';
 import { redisReachable } from '../support/redis.js';
@@ -19,7 +19,7 @@ async function owners(r: FaultRun): Promise<Map<string, number>> {
   return counts;
 }
 
-describe.skipIf(!reachable.ok)('kinesis worker processes', () => {
+describe.skipIf(!reachable.ok)(suiteName('kinesis worker processes', reachable), () => {
   it('4 shards over 3 worker processes end 2/1/1 and stay so (no flapping)', async () => {
     const r = await fresh(4);
     for (const name of ['a', 'b', 'c']) await r.start(name, { LEASE_MS });

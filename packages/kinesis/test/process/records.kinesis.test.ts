@@ -1,7 +1,7 @@
 // Worker processes against kinesalite + Redis: a poison pill across restarts, an undecodable
 // record, a failing record the checkpoint never passes, KPL-aggregated input.
 import { PutRecordCommand, PutRecordsCommand } from '@aws-sdk/client-kinesis';
-import { checkDeliveries, readDeliveries, readEvents, until } from '@mqkit/testkit';
+import { checkDeliveries, readDeliveries, readEvents, until, suiteName } from '@mqkit/testkit';
 import { describe, expect, it } from 'vitest';
 import { aggregate, envelopeCodec } from '../../src/index.js';
 import { comparePositions } from '../../src/positions.js';
@@ -15,7 +15,7 @@ const LEASE_MS = 1_000;
 const suite = faultSuite('records');
 const fresh = (shards: number): Promise<FaultRun> => suite.fresh(shards);
 
-describe.skipIf(!reachable.ok)('kinesis records through worker processes', () => {
+describe.skipIf(!reachable.ok)(suiteName('kinesis records through worker processes', reachable), () => {
   it('a record that kills its worker every time is dead-lettered as a poison pill after maxAttempts deliveries, across restarts, and the shard moves on', async () => {
     const r = await fresh(1);
     await r.publish(1, 20);

@@ -3,7 +3,7 @@
 // read only after every parent, the adjacent parent of a merge included, reached SHARD_END),
 // nothing is missing, duplicates are counted and bounded.
 import { DescribeStreamSummaryCommand, ListShardsCommand, MergeShardsCommand, SplitShardCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
-import { checkDeliveries, readDeliveries, readEvents, until } from '@mqkit/testkit';
+import { checkDeliveries, readDeliveries, readEvents, until, suiteName } from '@mqkit/testkit';
 import { describe, expect, it } from 'vitest';
 import { faultSuite } from '../support/fault-run.js';
 import { record } from '../support/figures.js';
@@ -20,7 +20,7 @@ async function active(client: KinesisClient, stream: string): Promise<void> {
   }
 }
 
-describe.skipIf(!reachable.ok)('kinesis resharding while consuming', () => {
+describe.skipIf(!reachable.ok)(suiteName('kinesis resharding while consuming', reachable), () => {
   it('a split and then a merge mid-run: per key in order across parents and children, nothing missing, no duplicates beyond what was in flight', async () => {
     const r = await suite.fresh(2);
     const env = { LEASE_MS: 1_500, BATCH: 10, SYNC_MS: 500 };

@@ -16,9 +16,7 @@ export function reachable(): Promise<Server> {
 }
 
 /** A describe/suite name: `what`, with " — skipped: <reason>" when there is no server. */
-export function named(what: string, server: Server): string {
-  return server.ok ? what : `${what} — skipped: ${server.reason}`;
-}
+export { suiteName as named } from '@mqkit/testkit';
 
 async function find(): Promise<Server> {
   const url = process.env.MONGODB_URL;

@@ -2,7 +2,7 @@
 // delivery inside the lease; one SIGKILLed mid-batch loses nothing; one frozen with SIGSTOP past
 // its lease cannot ack when it wakes.
 import { afterEach, describe, expect, it } from 'vitest';
-import { readDeliveries, until } from '@mqkit/testkit';
+import { readDeliveries, until, suiteName } from '@mqkit/testkit';
 import { DATABASE_URL, dropSchema, reachable, sql, uniqueSchema } from '../support/database.js';
 import { faultRun, type FaultRun } from './fault-run.js';
 
@@ -21,7 +21,7 @@ async function start(): Promise<FaultRun> {
   return run;
 }
 
-describe.skipIf(!db.ok)(`consumer processes on Postgres${db.ok ? '' : ` — skipped: ${db.ok === false ? db.reason : ''}`}`, () => {
+describe.skipIf(!db.ok)(suiteName('consumer processes on Postgres', db), () => {
   it('three consumer processes share 3,000 messages: each processed exactly once when nothing fails', { timeout: 120_000 }, async () => {
     const run = await start();
     await Promise.all(['a', 'b', 'c'].map((name) => run.startWorker(name, { BATCH_SIZE: '25', CONCURRENCY: '2', LEASE_MS: '10000' })));

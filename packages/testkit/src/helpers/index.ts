@@ -1,4 +1,4 @@
-export { uniqueQueueName } from './names.js';
+export { uniqueQueueName, suiteName, type Reachable } from './names.js';
 export { until, delay, within } from './until.js';
 export { deferred, type Deferred } from './deferred.js';
 export { nextEvent, collectEvents, type EventLog } from './events.js';

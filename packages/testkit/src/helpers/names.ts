@@ -11,3 +11,11 @@ export function uniqueQueueName(prefix = 'q'): string {
   const safe = prefix.replace(/[^A-Za-z0-9._:-]/g, '-').slice(0, 80) || 'q';
   return `${safe}-${run}${process.pid.toString(36)}-${(++counter).toString(36)}`;
 }
+
+/** Whether a test's server could be reached, and if not, why (shown in the skipped suite's name). */
+export type Reachable = { readonly ok: true } | { readonly ok: false; readonly reason: string };
+
+/** A suite name for `describe.skipIf(!reachable.ok)(…)`: `what`, with " — skipped: <reason>" when unreachable. */
+export function suiteName(what: string, reachable: Reachable): string {
+  return reachable.ok ? what : `${what} — skipped: ${reachable.reason}`;
+}

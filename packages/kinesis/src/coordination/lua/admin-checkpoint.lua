@@ -28,7 +28,7 @@ local l = hget_json(KEYS[1], shard)
 if l ~= nil then
   epoch = tonumber(l.e) or 0
   if l.o ~= '' and tonumber(l.x) > now then owner = l.o end
-  hset_json(KEYS[1], shard, { o = '', e = l.e, x = 0 })
+  free_lease(KEYS[1], shard, l)
 end
 redis.call('HDEL', KEYS[4], shard)
 return cjson.encode({ ok = true, code = '', previous = previous, owner = owner, epoch = epoch })

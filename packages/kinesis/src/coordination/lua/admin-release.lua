@@ -18,5 +18,5 @@ if l == nil or l.o == '' or tonumber(l.x) <= now then
   return cjson.encode({ ok = false, code = 'free', owner = '', epoch = 0 })
 end
 abandon_marker(KEYS[3], KEYS[4], shard)
-hset_json(KEYS[1], shard, { o = '', e = l.e, x = 0 })
+free_lease(KEYS[1], shard, l)
 return cjson.encode({ ok = true, code = '', owner = l.o, epoch = tonumber(l.e) })

@@ -47,6 +47,12 @@ local function lease_valid(lease, me, epoch, now)
   return lease ~= nil and lease.o == me and tonumber(lease.e) == tonumber(epoch) and tonumber(lease.x) > now
 end
 
+-- Frees a lease, keeping its epoch (the next owner takes the next one): its holder can neither
+-- settle nor renew at that epoch any more.
+local function free_lease(leases, shard, lease)
+  hset_json(leases, shard, { o = '', e = lease.e, x = 0 })
+end
+
 -- Live members (expired ones removed first), as a set.
 local function live_members(members, now)
   redis.call('ZREMRANGEBYSCORE', members, '-inf', now)

@@ -24,7 +24,7 @@ for _, it in ipairs(cjson.decode(ARGV[3])) do
       hset_json(KEYS[2], shard, { o = to, e = epoch, x = now + tonumber(ARGV[2]), t = now })
       table.insert(released, { shard, to, epoch })
     else
-      hset_json(KEYS[2], shard, { o = '', e = l.e, x = 0 })
+      free_lease(KEYS[2], shard, l)
       table.insert(released, { shard, '', l.e })
     end
   else
